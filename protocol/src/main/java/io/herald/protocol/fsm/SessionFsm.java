@@ -230,6 +230,10 @@ public final class SessionFsm {
     // ---- connection events ---------------------------------------------------------------
 
     void onConnection(Connection c, FsmEvent.ConnectionEvent e) {
+      if (c.phase() == Phase.CONNECT && e.type() != FsmEvent.Type.TCP_CR_ACKED
+          && e.type() != FsmEvent.Type.TCP_CONNECTION_FAILS) {
+        return; // no TCP connection yet: nothing can arrive on it, no timer of it runs
+      }
       switch (e.type()) {
         case TCP_CR_ACKED -> {
           if (c.phase() == Phase.CONNECT) {
