@@ -196,30 +196,30 @@ class SessionFsmTableTest {
         // Established: every way down also reports SessionDown; OPEN gets 5/3.
         row("ESTABLISHED", "MANUAL_START", "ESTABLISHED", ""),
         row("ESTABLISHED", "MANUAL_STOP", "IDLE", CLOSE_OUT0
-            + "Send(out-0,NOTIFICATION 6/2); Close(out-0,admin-shutdown); Down(out-0,admin-shutdown)"),
+            + "Down(out-0,admin-shutdown); Send(out-0,NOTIFICATION 6/2); Close(out-0,admin-shutdown)"),
         row("ESTABLISHED", "AUTOMATIC_START", "ESTABLISHED", ""),
-        row("ESTABLISHED", "PEER_DECONFIGURED", "IDLE", CLOSE_OUT0 + "Send(out-0,NOTIFICATION 6/3); "
-            + "Close(out-0,peer-deconfigured); Down(out-0,peer-deconfigured)"),
+        row("ESTABLISHED", "PEER_DECONFIGURED", "IDLE", CLOSE_OUT0 + "Down(out-0,peer-deconfigured); "
+            + "Send(out-0,NOTIFICATION 6/3); Close(out-0,peer-deconfigured)"),
         row("ESTABLISHED", "CONNECT_RETRY_TIMER_EXPIRES", "ESTABLISHED", ""),
-        row("ESTABLISHED", "HOLD_TIMER_EXPIRES", "ACTIVE", CLOSE_OUT0 + "Send(out-0,NOTIFICATION 4/0); "
-            + "Close(out-0,hold-timer-expired); Down(out-0,hold-timer-expired)" + RETRY),
+        row("ESTABLISHED", "HOLD_TIMER_EXPIRES", "ACTIVE", CLOSE_OUT0 + "Down(out-0,hold-timer-expired); "
+            + "Send(out-0,NOTIFICATION 4/0); Close(out-0,hold-timer-expired)" + RETRY),
         row("ESTABLISHED", "KEEPALIVE_TIMER_EXPIRES", "ESTABLISHED",
             "Send(out-0,KEEPALIVE); Arm(KEEPALIVE(out-0),PT30S)"),
         row("ESTABLISHED", "TCP_CR_ACKED", "ESTABLISHED", ""),
         row("ESTABLISHED", "TCP_CONNECTION_CONFIRMED", "ESTABLISHED",
             "Send(in-7,NOTIFICATION 6/7); Close(in-7,collision-resolution)"),
         row("ESTABLISHED", "TCP_CONNECTION_FAILS", "ACTIVE", CLOSE_OUT0
-            + "Close(out-0,connection-lost); Down(out-0,connection-lost)" + RETRY),
+            + "Down(out-0,connection-lost); Close(out-0,connection-lost)" + RETRY),
         row("ESTABLISHED", "OPEN_RECEIVED", "ACTIVE", CLOSE_OUT0
-            + "Send(out-0,NOTIFICATION 5/3); Close(out-0,fsm-error); Down(out-0,fsm-error)" + RETRY),
+            + "Down(out-0,fsm-error); Send(out-0,NOTIFICATION 5/3); Close(out-0,fsm-error)" + RETRY),
         row("ESTABLISHED", "KEEPALIVE_RECEIVED", "ESTABLISHED", "Arm(HOLD(out-0),PT1M30S)"),
         row("ESTABLISHED", "UPDATE_RECEIVED", "ESTABLISHED", "Arm(HOLD(out-0),PT1M30S)"),
         row("ESTABLISHED", "NOTIFICATION_RECEIVED", "ACTIVE", CLOSE_OUT0
-            + "Close(out-0,notification-received); Down(out-0,notification-received)" + RETRY),
+            + "Down(out-0,notification-received); Close(out-0,notification-received)" + RETRY),
         row("ESTABLISHED", "ROUTE_REFRESH_RECEIVED", "ESTABLISHED",
             "Arm(HOLD(out-0),PT1M30S); Table(out-0,IPV4/UNICAST,ENHANCED_REFRESH)"),
-        row("ESTABLISHED", "MESSAGE_MALFORMED", "ACTIVE", CLOSE_OUT0 + "Send(out-0,NOTIFICATION 1/2); "
-            + "Close(out-0,malformed-message); Down(out-0,malformed-message)" + RETRY));
+        row("ESTABLISHED", "MESSAGE_MALFORMED", "ACTIVE", CLOSE_OUT0 + "Down(out-0,malformed-message); "
+            + "Send(out-0,NOTIFICATION 1/2); Close(out-0,malformed-message)" + RETRY));
   }
 
   private static Arguments row(String state, String event, String phase, String actions) {

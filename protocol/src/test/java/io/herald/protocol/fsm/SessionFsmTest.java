@@ -142,7 +142,7 @@ class SessionFsmTest {
 
       Transition t = SessionFsm.step(accepted.next(), new FsmEvent.OpenReceived(IN7, open));
       assertThat(render(actions(t))).startsWith("Cancel(HOLD(out-0))", "Cancel(KEEPALIVE(out-0))",
-          "Close(out-0,peer-restarted)", "Down(out-0,peer-restarted)", "Codec(in-7)");
+          "Down(out-0,peer-restarted)", "Close(out-0,peer-restarted)", "Codec(in-7)");
       assertThat(t.next().connections()).extracting(Connection::id).containsExactly(IN7);
       assertThat(t.next().phase()).isEqualTo(Phase.OPEN_CONFIRM);
     }
