@@ -57,9 +57,9 @@ public final class ConfigLoader {
   private final List<CommunityDecl> communityDecls = new ArrayList<>();
   private final List<BfdDecl> bfds = new ArrayList<>();
 
-  private record PoolDecl(IpPool pool, View view, List<Integer> rangeLines) {}
+  private record PoolDecl(IpPool pool, View view, List<Integer> rangeLines, int nameLine) {}
 
-  private record PeerDecl(BgpPeer peer, View view) {}
+  private record PeerDecl(BgpPeer peer, View view, int nameLine) {}
 
   /** An advertisement with the raw community strings, resolved once all aliases are known. */
   private record AdvDecl(BgpAdvertisement adv, View view, List<String> communityTexts, List<Integer> communityLines,
@@ -67,7 +67,10 @@ public final class ConfigLoader {
 
   private record CommunityDecl(String alias, String value, Ctx ctx, int line, String field) {}
 
-  private record BfdDecl(BfdProfile profile, View view) {}
+  private record BfdDecl(BfdProfile profile, View view, int nameLine) {}
+
+  /** Line of the name of the object being read, for "duplicate" errors. */
+  private int nameLine;
 
   private ConfigLoader() {}
 
@@ -162,6 +165,7 @@ public final class ConfigLoader {
       return;
     }
     View spec = new View(specMap, ctx, "spec.");
+    nameLine = meta.map(v -> v.lineOf("name")).orElse(m.line());
     switch (kind) {
       case "IPAddressPool" -> readPool(spec, name.get(), labels, true);
       case "BGPPeer" -> readPeer(spec, name.get(), version.equals("v1beta1") ? PeerVersion.V1BETA1 : PeerVersion.V1BETA2);
@@ -191,6 +195,7 @@ public final class ConfigLoader {
     for (int i = 0; i < peerViews.size(); i++) {
       View p = peerViews.get(i);
       String name = "peer" + (i + 1);
+      nameLine = p.map.line();
       readPeer(new View(p.map, new Ctx(file, "peer", name, Dialect.LEGACY, errors), ""), name, PeerVersion.LEGACY);
     }
     top.object("bgpCommunities").ifPresent(c -> {
@@ -206,6 +211,7 @@ public final class ConfigLoader {
     for (View b : top.objects("bfdProfiles")) {
       String name = b.string("name").orElse("");
       View bv = new View(b.map, new Ctx(file, "bfd-profile", name.isEmpty() ? "<unnamed>" : name, Dialect.LEGACY, errors), "");
+      nameLine = bv.lineOf("name");
       if (name.isEmpty()) {
         bv.error("name", "missing bfd profile name");
         continue;
@@ -216,6 +222,7 @@ public final class ConfigLoader {
       String name = p.string("name").orElse("");
       Ctx ctx = new Ctx(file, "address-pool", name.isEmpty() ? "<unnamed>" : name, Dialect.LEGACY, errors);
       View pv = new View(p.map, ctx, "");
+      nameLine = pv.lineOf("name");
       if (name.isEmpty()) {
         pv.error("name", "missing pool name");
         continue;
@@ -281,7 +288,7 @@ public final class ConfigLoader {
           sa.selectors("serviceSelectors"));
     });
     if (ranges.size() == items.size()) {
-      pools.add(new PoolDecl(new IpPool(name, ranges, autoAssign, avoidBuggy, allocation, labels), v, lines));
+      pools.add(new PoolDecl(new IpPool(name, ranges, autoAssign, avoidBuggy, allocation, labels), v, lines, nameLine));
     }
   }
 
@@ -371,7 +378,7 @@ public final class ConfigLoader {
         routerId, v.selectors("nodeSelectors"), password, secret, v.string("bfdProfile"), multiHop, v.string("vrf"),
         v.bool("enableGracefulRestart", false), v.bool("disableMP", false), v.bool("dualStackAddressFamily", false),
         localAsn);
-    peers.add(new PeerDecl(peer, v));
+    peers.add(new PeerDecl(peer, v, nameLine));
   }
 
   private static Optional<IpAddress> address(View v, String field, String what) {
@@ -408,7 +415,7 @@ public final class ConfigLoader {
         bfdInt(v, "echoInterval", 10, 60000, "echo interval"),
         v.bool("echoMode", false), v.bool("passiveMode", false),
         bfdInt(v, "minimumTtl", 1, 254, "minimum ttl"));
-    bfds.add(new BfdDecl(p, v));
+    bfds.add(new BfdDecl(p, v, nameLine));
   }
 
   private static OptionalInt bfdInt(View v, String field, int min, int max, String what) {
@@ -486,7 +493,7 @@ public final class ConfigLoader {
     Map<String, BfdProfile> bfdByName = new LinkedHashMap<>();
     for (BfdDecl b : bfds) {
       if (bfdByName.putIfAbsent(b.profile().name(), b.profile()) != null) {
-        b.view().ctx.error(b.view().map.line(), b.view().prefix.isEmpty() ? "name" : "metadata.name",
+        b.view().ctx.error(b.nameLine(), b.view().prefix.isEmpty() ? "name" : "metadata.name",
             "found duplicate bfd profile name " + b.profile().name());
       }
     }
@@ -509,7 +516,7 @@ public final class ConfigLoader {
     for (PoolDecl d : pools) {
       View v = d.view();
       if (poolByName.putIfAbsent(d.pool().name(), d) != null) {
-        v.ctx.error(v.map.line(), v.prefix.isEmpty() ? "name" : "metadata.name",
+        v.ctx.error(d.nameLine(), v.prefix.isEmpty() ? "name" : "metadata.name",
             "duplicate definition of pool \"" + d.pool().name() + "\"");
         continue;
       }
@@ -531,14 +538,14 @@ public final class ConfigLoader {
       BgpPeer p = d.peer();
       View v = d.view();
       if (peerByName.containsKey(p.name())) {
-        v.ctx.error(v.map.line(), "metadata.name", "duplicate definition of peer \"" + p.name() + "\"");
+        v.ctx.error(d.nameLine(), "metadata.name", "duplicate definition of peer \"" + p.name() + "\"");
         continue;
       }
       p.bfdProfile().filter(b -> !bfdByName.containsKey(b)).ifPresent(b ->
           v.error("bfdProfile", "peer " + p.name() + " referencing non existing bfd profile " + b));
       for (BgpPeer other : peerByName.values()) {
         if (sameSession(p, other)) {
-          v.ctx.error(v.map.line(), v.prefix.isEmpty() ? "-" : "spec",
+          v.ctx.error(d.nameLine(), v.prefix.isEmpty() ? "-" : "metadata.name",
               "peer " + p.name() + " already exists as " + other.name());
         }
       }
