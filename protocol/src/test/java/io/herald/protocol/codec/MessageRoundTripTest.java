@@ -95,4 +95,21 @@ class MessageRoundTripTest {
     assertThat(wire[18]).isEqualTo((byte) MessageType.NOTIFICATION.code());
     assertThat(MessageDecoder.decode(wire, CodecContext.INITIAL)).isEqualTo(Inbound.Message.clean(n));
   }
+
+  /** Regression for a fuzzing finding: a 2-octet aggregator AS made the receiver drop AS4_PATH. */
+  @Test
+  void aTwoOctetAggregatorBesideAs4PathTravelsAsAsTrans() {
+    CodecContext as2 = new CodecContext(false, false, CodecContext.INITIAL.families());
+    Update u = new Update(List.of(), List.of(io.herald.protocol.attribute.Origin.IGP,
+        io.herald.protocol.attribute.AsPath.sequence(io.herald.protocol.types.Asn.of(4_200_000_000L)),
+        new io.herald.protocol.attribute.NextHop(io.herald.protocol.types.IpLiterals.parseIpv4("192.0.2.1")),
+        new io.herald.protocol.attribute.Aggregator(io.herald.protocol.types.Asn.of(0),
+            io.herald.protocol.types.IpLiterals.parseIpv4("192.0.2.9"))),
+        List.of(io.herald.protocol.types.Prefix.parse("198.51.100.0/24")));
+    byte[] wire = MessageEncoder.encode(u, as2);
+    String hex = java.util.HexFormat.of().formatHex(wire);
+    assertThat(hex).contains("c007065ba0c0000209"); // AGGREGATOR AS_TRANS 192.0.2.9
+    assertThat(hex).contains("c0120800000000c0000209"); // AS4_AGGREGATOR 0 192.0.2.9
+    assertThat(MessageDecoder.decode(wire, as2)).isEqualTo(Inbound.Message.clean(u));
+  }
 }

@@ -125,11 +125,7 @@ final class RandomMessages {
         attrs.add(aggregator);
       }
       attrs.add(Origin.values()[r.nextInt(3)]);
-      // RFC 6793 §4.2.3: an AGGREGATOR with a real 2-octet AS makes the receiver ignore
-      // AS4_PATH, so such a path may only hold 2-octet ASNs on a 2-octet session.
-      boolean smallOnly = !ctx.fourOctetAs() && aggregator != null
-          && aggregator.asn().isTwoOctet() && !aggregator.asn().equals(Asn.AS_TRANS);
-      attrs.add(asPath(ctx, smallOnly));
+      attrs.add(asPath(ctx));
       if (!nlri.isEmpty() || r.nextBoolean()) {
         attrs.add(new NextHop(ipv4Host()));
       }
@@ -191,17 +187,17 @@ final class RandomMessages {
     return new MpReachNlri(f, ipv6(), ll, prefixes(true, r.nextInt(10)));
   }
 
-  AsPath asPath(CodecContext ctx, boolean smallOnly) {
+  AsPath asPath(CodecContext ctx) {
     List<AsPathSegment> segs = new ArrayList<>();
     if (r.nextInt(5) == 0) { // confederation segments lead the path (RFC 5065 §4)
       AsPathSegment.Type t = r.nextBoolean()
           ? AsPathSegment.Type.AS_CONFED_SEQUENCE : AsPathSegment.Type.AS_CONFED_SET;
       // On a 2-octet session they travel in AS_PATH only, so their ASNs must fit 2 octets.
-      segs.add(new AsPathSegment(t, asns(1 + r.nextInt(3), !ctx.fourOctetAs() || smallOnly)));
+      segs.add(new AsPathSegment(t, asns(1 + r.nextInt(3), !ctx.fourOctetAs())));
     }
     for (int i = r.nextInt(4); i > 0; i--) {
       AsPathSegment.Type t = r.nextInt(4) == 0 ? AsPathSegment.Type.AS_SET : AsPathSegment.Type.AS_SEQUENCE;
-      segs.add(new AsPathSegment(t, asns(1 + r.nextInt(r.nextInt(10) == 0 ? 255 : 6), smallOnly)));
+      segs.add(new AsPathSegment(t, asns(1 + r.nextInt(r.nextInt(10) == 0 ? 255 : 6), false)));
     }
     return new AsPath(segs);
   }
