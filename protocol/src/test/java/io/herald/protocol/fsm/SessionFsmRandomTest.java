@@ -31,7 +31,7 @@ import org.junit.jupiter.params.provider.ValueSource;
  * Established sessions report SessionDown when they close.
  */
 class SessionFsmRandomTest {
-  private static final int STEPS = 4_000;
+  private static final int STEPS = 2_500;
 
   @ParameterizedTest(name = "seed {0}")
   @ValueSource(longs = {1, 2, 3, 17, 42, 4711, 65535, 123456789})
