@@ -1,0 +1,93 @@
+package io.herald.protocol.interop;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.time.Duration;
+import java.util.List;
+
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * BIRD as the receiver on loopback, with ExaBGP and GoBGP as senders: proves that the harness
+ * starts the daemons side by side on 127.x addresses and that it reads every attribute back.
+ * BIRD accepts 127/8 next hops (as unreachable routes, still imported); FRR and GoBGP would not.
+ */
+class BirdLoopbackIT {
+  static final Duration UP = Duration.ofSeconds(30);
+
+  @BeforeEach
+  void requirements() {
+    Tools.assumeRoot();
+    Tools.assumeBird();
+  }
+
+  @Test
+  void birdReceivesAttributesFromExabgpOverIbgp() {
+    Tools.assumeExabgp();
+    List<String> addr = Loopback.addresses(2);
+    String birdAddr = addr.get(0);
+    String exaAddr = addr.get(1);
+    int port = Loopback.freePort(birdAddr, exaAddr);
+    PeerConfig birdConfig = PeerConfig.builder().localAsn(65000).peerAsn(65000).localAddress(birdAddr)
+        .neighbor(exaAddr).listenPort(port).passive().build();
+    PeerConfig exaConfig = PeerConfig.builder().localAsn(65000).peerAsn(65000).localAddress(exaAddr)
+        .neighbor(birdAddr).peerPort(port)
+        .announce(Announcement.of("203.0.113.0/24").withLocalPref(200).withMed(5)
+            .withCommunities("65000:1", "65000:2").withLargeCommunities("4200000000:1:2")
+            .withOrigin(ReceivedRoute.Origin.EGP))
+        .announce("198.51.100.0/25")
+        .build();
+    try (BirdPeer bird = BirdPeer.start(birdConfig); ExabgpPeer exa = ExabgpPeer.start(exaConfig)) {
+      bird.awaitEstablished(exaAddr, UP);
+      List<ReceivedRoute> routes = bird.awaitRoutes(exaAddr, r -> r.size() == 2, UP);
+
+      ReceivedRoute r = routes.stream().filter(x -> x.prefix().equals("203.0.113.0/24")).findFirst().orElseThrow();
+      assertThat(r.localPref()).isEqualTo(200L);
+      assertThat(r.med()).isEqualTo(5L);
+      assertThat(r.communities()).containsExactly("65000:1", "65000:2");
+      assertThat(r.largeCommunities()).containsExactly("4200000000:1:2");
+      assertThat(r.origin()).isEqualTo(ReceivedRoute.Origin.EGP);
+      assertThat(r.asPath()).isEmpty();   // iBGP: nobody prepends
+      assertThat(r.nextHop()).isEqualTo(exaAddr);
+      assertThat(bird.routeCount(exaAddr)).isEqualTo(2);
+
+      exa.withdraw("198.51.100.0/25");
+      bird.awaitRouteCount(exaAddr, 1, UP);
+    }
+  }
+
+  @Test
+  void exabgpReceivesFromBirdAndSeesItsCease() {
+    Tools.assumeExabgp();
+    List<String> addr = Loopback.addresses(2);
+    String birdAddr = addr.get(0);
+    String exaAddr = addr.get(1);
+    int port = Loopback.freePort(birdAddr, exaAddr);
+    PeerConfig birdConfig = PeerConfig.builder().localAsn(4200000001L).peerAsn(65010).localAddress(birdAddr)
+        .neighbor(exaAddr).listenPort(port).passive()
+        .announce(Announcement.of("203.0.113.128/25").withCommunities("65535:666"))
+        .build();
+    PeerConfig exaConfig = PeerConfig.builder().localAsn(65010).peerAsn(4200000001L).localAddress(exaAddr)
+        .neighbor(birdAddr).peerPort(port).build();
+    try (BirdPeer bird = BirdPeer.start(birdConfig); ExabgpPeer exa = ExabgpPeer.start(exaConfig)) {
+      exa.awaitEstablished(birdAddr, UP);
+      List<ReceivedRoute> routes = exa.awaitRoutes(birdAddr, r -> !r.isEmpty(), UP);
+      assertThat(routes).singleElement().satisfies(r -> {
+        assertThat(r.prefix()).isEqualTo("203.0.113.128/25");
+        assertThat(r.asPath()).containsExactly(4200000001L);   // 4-octet ASN on an AS4 session
+        assertThat(r.communities()).containsExactly("65535:666");
+        assertThat(r.nextHop()).isEqualTo(birdAddr);
+      });
+
+      bird.disable(exaAddr);
+      exa.awaitState(birdAddr, s -> !s.isEstablished(), UP);
+      // RFC 4486: administrative shutdown is Cease (6) subcode 2
+      assertThat(exa.notifications(birdAddr)).anySatisfy(n -> {
+        assertThat(n.code()).isEqualTo(6);
+        assertThat(n.subcode()).isEqualTo(2);
+      });
+      assertThat(exa.routes(birdAddr)).isEmpty();
+    }
+  }
+}
