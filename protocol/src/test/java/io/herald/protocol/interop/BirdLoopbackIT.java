@@ -90,4 +90,35 @@ class BirdLoopbackIT {
       assertThat(exa.routes(birdAddr)).isEmpty();
     }
   }
+
+  @Test
+  void birdReceivesFromGobgpWithFourOctetAsn() {
+    Tools.assumeGobgp();
+    List<String> addr = Loopback.addresses(2);
+    String birdAddr = addr.get(0);
+    String gobgpAddr = addr.get(1);
+    int port = Loopback.freePort(birdAddr, gobgpAddr);
+    // BIRD connects: GoBGP's own first connect would wait 5-10 s
+    PeerConfig birdConfig = PeerConfig.builder().localAsn(65000).peerAsn(4200000002L).localAddress(birdAddr)
+        .neighbor(gobgpAddr).listenPort(port).peerPort(port).build();
+    PeerConfig gobgpConfig = PeerConfig.builder().localAsn(4200000002L).peerAsn(65000).localAddress(gobgpAddr)
+        .neighbor(birdAddr).listenPort(port).passive()
+        .announce(Announcement.of("203.0.113.0/24").withCommunities("64512:100")
+            .withLargeCommunities("4200000002:7:8").withMed(42))
+        .build();
+    try (GobgpPeer gobgp = GobgpPeer.start(gobgpConfig); BirdPeer bird = BirdPeer.start(birdConfig)) {
+      bird.awaitEstablished(gobgpAddr, UP);
+      gobgp.awaitEstablished(birdAddr, UP);
+      ReceivedRoute r = bird.awaitRoutes(gobgpAddr, l -> !l.isEmpty(), UP).get(0);
+      assertThat(r.prefix()).isEqualTo("203.0.113.0/24");
+      assertThat(r.asPath()).containsExactly(4200000002L);
+      assertThat(r.communities()).containsExactly("64512:100");
+      assertThat(r.largeCommunities()).containsExactly("4200000002:7:8");
+      assertThat(r.med()).isEqualTo(42L);
+      assertThat(r.origin()).isEqualTo(ReceivedRoute.Origin.IGP);
+
+      gobgp.withdraw("203.0.113.0/24");
+      bird.awaitRouteCount(gobgpAddr, 0, UP);
+    }
+  }
 }

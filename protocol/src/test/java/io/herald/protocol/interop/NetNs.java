@@ -179,9 +179,9 @@ public final class NetNs implements AutoCloseable {
    */
   public void dropAll() {
     String rules = "table inet " + SILENT_TABLE + " {\n"
-        + "  chain in { type filter hook input priority -400; policy drop; iifname \"lo\" accept; }\n"
-        + "  chain out { type filter hook output priority -400; policy drop; oifname \"lo\" accept; }\n"
-        + "  chain fwd { type filter hook forward priority -400; policy drop; }\n"
+        + "  chain hrld_in { type filter hook input priority -400; policy drop; iifname \"lo\" accept; }\n"
+        + "  chain hrld_out { type filter hook output priority -400; policy drop; oifname \"lo\" accept; }\n"
+        + "  chain hrld_forward { type filter hook forward priority -400; policy drop; }\n"
         + "}\n";
     exec(rules, List.of(Tools.require("nft").toString(), "-f", "-")).orThrow();
   }
