@@ -121,4 +121,56 @@ class BirdLoopbackIT {
       bird.awaitRouteCount(gobgpAddr, 0, UP);
     }
   }
+
+  /**
+   * ExaBGP sends a LARGE_COMMUNITIES attribute of 8 octets, not a multiple of 12 (RFC 8092 §5):
+   * BIRD treats the UPDATE as a withdraw (RFC 7606 §2) and keeps the session.
+   */
+  @Test
+  void exabgpSendsAMalformedAttributeThatBirdTreatsAsWithdraw() {
+    Tools.assumeExabgp();
+    List<String> addr = Loopback.addresses(2);
+    String birdAddr = addr.get(0);
+    String exaAddr = addr.get(1);
+    int port = Loopback.freePort(birdAddr, exaAddr);
+    PeerConfig birdConfig = PeerConfig.builder().localAsn(65000).peerAsn(65000).localAddress(birdAddr)
+        .neighbor(exaAddr).listenPort(port).passive().build();
+    PeerConfig exaConfig = PeerConfig.builder().localAsn(65000).peerAsn(65000).localAddress(exaAddr)
+        .neighbor(birdAddr).peerPort(port).announce("203.0.113.0/24").build();
+    try (BirdPeer bird = BirdPeer.start(birdConfig); ExabgpPeer exa = ExabgpPeer.start(exaConfig)) {
+      bird.awaitRouteCount(exaAddr, 1, UP);
+
+      exa.announce(Announcement.of("198.51.100.0/25").withRawAttribute(32, 0xc0, "0000fde800000001"));
+      exa.announce(Announcement.of("198.51.100.128/25").withLargeCommunities("65000:1:2"));
+
+      // UPDATEs are handled in order: once the well-formed one is in, the malformed one was seen
+      List<ReceivedRoute> routes = bird.awaitRoutes(exaAddr,
+          l -> l.stream().anyMatch(r -> r.prefix().equals("198.51.100.128/25")), UP);
+      assertThat(routes).extracting(ReceivedRoute::prefix)
+          .containsExactlyInAnyOrder("203.0.113.0/24", "198.51.100.128/25");
+      assertThat(bird.state(exaAddr)).isEqualTo(SessionState.ESTABLISHED);
+      assertThat(exa.notifications(birdAddr)).isEmpty();
+      Await.until("BIRD to log the malformed attribute", UP,
+          () -> bird.log().contains("Malformed LARGE_COMMUNITY"));
+    }
+  }
+
+  /** 100k routes are counted from BIRD's protocol summary, never listed. */
+  @Test
+  void hundredThousandRoutesAreCountedCheaply() {
+    List<String> addr = Loopback.addresses(2);
+    String sender = addr.get(0);
+    String receiver = addr.get(1);
+    int port = Loopback.freePort(sender, receiver);
+    PeerConfig senderConfig = PeerConfig.builder().localAsn(65001).peerAsn(65002).localAddress(sender)
+        .neighbor(receiver).listenPort(port).passive()
+        .announce(Announcement.bulkIpv4("198.18.0.0", 32, 100_000)).build();
+    PeerConfig receiverConfig = PeerConfig.builder().localAsn(65002).peerAsn(65001).localAddress(receiver)
+        .neighbor(sender).listenPort(port).peerPort(port).build();
+    try (BirdPeer tx = BirdPeer.start(senderConfig); BirdPeer rx = BirdPeer.start(receiverConfig)) {
+      rx.awaitRouteCount(sender, 100_000, Duration.ofSeconds(90));
+      assertThat(rx.birdc("show route count protocol " + BirdPeer.protocolName(sender)))
+          .startsWith("100000 of 100000 routes");
+    }
+  }
 }

@@ -74,6 +74,11 @@ public final class BirdPeer extends DaemonPeer {
     return BirdOutput.bgpState(birdc("show protocols all " + protocolName(neighbor)));
   }
 
+  /** BIRD's log file so far (config errors, malformed attributes, session events). */
+  public String log() {
+    return read("bird.log");
+  }
+
   /** The protocol's "Last error", e.g. "BGP Error: Hold timer expired". */
   public Optional<String> lastError(String neighbor) {
     return BirdOutput.lastError(birdc("show protocols all " + protocolName(neighbor)));
