@@ -12,9 +12,12 @@ import java.nio.file.StandardOpenOption;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Predicate;
 
@@ -26,6 +29,12 @@ import java.util.function.Predicate;
 public final class ChildProcess implements AutoCloseable {
   private static final int KEEP_LINES = 20_000;
   private static final Duration STOP_GRACE = Duration.ofSeconds(5);
+  /** Started and not yet stopped: a shutdown hook stops them if a test forgot to (or crashed). */
+  private static final Set<ChildProcess> RUNNING = Collections.synchronizedSet(new LinkedHashSet<>());
+
+  static {
+    Runtime.getRuntime().addShutdownHook(new Thread(ChildProcess::stopAllRunning, "child-process-cleanup"));
+  }
 
   private final String name;
   private final Process process;
@@ -53,7 +62,9 @@ public final class ChildProcess implements AutoCloseable {
     pb.redirectInput(ProcessBuilder.Redirect.from(Path.of("/dev/null").toFile()));
     try {
       Files.createDirectories(log.toAbsolutePath().getParent());
-      return new ChildProcess(name, pb.start(), log);
+      ChildProcess p = new ChildProcess(name, pb.start(), log);
+      RUNNING.add(p);
+      return p;
     } catch (IOException e) {
       throw new UncheckedIOException("cannot start " + name + ": " + String.join(" ", command), e);
     }
@@ -153,6 +164,21 @@ public final class ChildProcess implements AutoCloseable {
     for (ProcessHandle h : family) {
       if (h.isAlive()) {
         throw new IllegalStateException("process " + h.pid() + " of " + name + " survived SIGKILL");
+      }
+    }
+    RUNNING.remove(this);
+  }
+
+  private static void stopAllRunning() {
+    List<ChildProcess> left;
+    synchronized (RUNNING) {
+      left = new ArrayList<>(RUNNING);
+    }
+    for (ChildProcess p : left) {
+      try {
+        p.stop();
+      } catch (RuntimeException e) {
+        System.err.println("child process cleanup: " + p + ": " + e.getMessage());
       }
     }
   }

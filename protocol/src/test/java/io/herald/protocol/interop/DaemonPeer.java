@@ -9,11 +9,20 @@ import java.nio.file.SimpleFileVisitor;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.util.ArrayList;
 import java.util.Collections;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 /** What the four routers share: a work directory and child processes owned by PID. */
 abstract class DaemonPeer implements RouterPeer {
+  /** Peers not closed yet: a shutdown hook closes them (processes and work directories). */
+  private static final Set<DaemonPeer> OPEN = Collections.synchronizedSet(new LinkedHashSet<>());
+
+  static {
+    Runtime.getRuntime().addShutdownHook(new Thread(DaemonPeer::closeAllOpen, "router-peer-cleanup"));
+  }
+
   protected final PeerConfig config;
   protected final Path workDir;
   private final List<ChildProcess> processes = new ArrayList<>();
@@ -25,6 +34,21 @@ abstract class DaemonPeer implements RouterPeer {
       this.workDir = Files.createTempDirectory("hrld-" + kind + "-");
     } catch (IOException e) {
       throw new UncheckedIOException(e);
+    }
+    OPEN.add(this);
+  }
+
+  private static void closeAllOpen() {
+    List<DaemonPeer> left;
+    synchronized (OPEN) {
+      left = new ArrayList<>(OPEN);
+    }
+    for (DaemonPeer p : left) {
+      try {
+        p.close();
+      } catch (RuntimeException e) {
+        System.err.println("router cleanup: " + p.kind() + " " + p.workDir + ": " + e.getMessage());
+      }
     }
   }
 
@@ -85,10 +109,13 @@ abstract class DaemonPeer implements RouterPeer {
 
   @Override
   public void close() {
-    if (closed) {
-      return;
+    synchronized (this) {
+      if (closed) {
+        return;
+      }
+      closed = true;
     }
-    closed = true;
+    OPEN.remove(this);
     List<ChildProcess> reverse = new ArrayList<>(processes);
     Collections.reverse(reverse);
     RuntimeException failure = null;

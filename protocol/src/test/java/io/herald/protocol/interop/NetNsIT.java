@@ -58,6 +58,27 @@ class NetNsIT {
   }
 
   @Test
+  void shutdownHooksCleanUpWhatACrashedTestLeftBehind() throws Exception {
+    Tools.assumeBird();
+    Path log = Files.createTempFile("hrld-leaky-", ".log");
+    try {
+      ChildProcess jvm = ChildProcess.start("leaky", List.of(
+          Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-cp",
+          System.getProperty("java.class.path"), LeakyMain.class.getName()), Map.of(), log);
+      String[] leaked = jvm.awaitLine(l -> l.startsWith("leaked "), Duration.ofSeconds(30)).split(" ");
+      Await.until("the leaky JVM to exit", Duration.ofSeconds(30), () -> !jvm.isAlive());
+
+      assertThat(jvm.exitCode()).contains(3);
+      assertThat(ProcessHandle.of(Long.parseLong(leaked[1]))).as("bird").isEmpty();
+      assertThat(ProcessHandle.of(Long.parseLong(leaked[2]))).as("process in the namespace").isEmpty();
+      assertThat(Exec.run("ip", "netns", "list").stdout()).doesNotContain(leaked[3]);
+      assertThat(Path.of(leaked[4])).as("work directory").doesNotExist();
+    } finally {
+      Files.deleteIfExists(log);
+    }
+  }
+
+  @Test
   void dropAllSilencesTheNamespaceAndRestoreUndoesIt() {
     Tools.assumeNft();
     try (NetNs.Pair lab = NetNs.pair()) {
