@@ -122,6 +122,29 @@ class BirdLoopbackIT {
     }
   }
 
+  @Test
+  void birdReceivesFromFrrRunningWithoutZebra() {
+    Tools.assumeFrr();
+    List<String> addr = Loopback.addresses(2);
+    String birdAddr = addr.get(0);
+    String frrAddr = addr.get(1);
+    int port = Loopback.freePort(birdAddr, frrAddr);
+    PeerConfig birdConfig = PeerConfig.builder().localAsn(65000).peerAsn(65000).localAddress(birdAddr)
+        .neighbor(frrAddr).listenPort(port).passive().build();
+    PeerConfig frrConfig = PeerConfig.builder().localAsn(65000).peerAsn(65000).localAddress(frrAddr)
+        .neighbor(birdAddr).listenPort(port).peerPort(port)
+        .announce(Announcement.of("203.0.113.0/24").withLocalPref(300).withMed(11).withCommunities("65000:300")
+            .withLargeCommunities("65000:3:0"))
+        .build();
+    try (BirdPeer bird = BirdPeer.start(birdConfig); FrrPeer frr = FrrPeer.start(frrConfig)) {
+      frr.awaitEstablished(birdAddr, UP);
+      ReceivedRoute r = bird.awaitRoutes(frrAddr, l -> !l.isEmpty(), UP).get(0);
+      assertThat(r).isEqualTo(new ReceivedRoute("203.0.113.0/24", frrAddr, List.of(), 300L, 11L,
+          List.of("65000:300"), List.of("65000:3:0"), ReceivedRoute.Origin.IGP));
+      assertThat(frr.pids()).hasSize(1);   // bgpd alone: no zebra on loopback
+    }
+  }
+
   /**
    * ExaBGP sends a LARGE_COMMUNITIES attribute of 8 octets, not a multiple of 12 (RFC 8092 §5):
    * BIRD treats the UPDATE as a withdraw (RFC 7606 §2) and keeps the session.
