@@ -44,6 +44,20 @@ public final class ExabgpPeer extends DaemonPeer {
     return peer;
   }
 
+  /**
+   * An old speaker: no 4-octet AS capability (RFC 6793). It must be configured with AS_TRANS
+   * (23456) as the peer AS of a 4-octet neighbor, and sees AS_TRANS in AS_PATH with the real path
+   * in AS4_PATH.
+   */
+  public static ExabgpPeer startWithoutFourOctetAs(PeerConfig config) {
+    ExabgpPeer peer = new ExabgpPeer(config);
+    peer.fourOctetAs = false;
+    peer.startOrClean(peer::launch);
+    return peer;
+  }
+
+  private boolean fourOctetAs = true;
+
   private void launch() {
     Exec.run("mkfifo", fifo.toString()).orThrow();
     // The reader opens the FIFO read-write so it never sees end-of-file between our writes.
@@ -182,6 +196,9 @@ public final class ExabgpPeer extends DaemonPeer {
         c.append("  outgoing-ttl ").append(config.multihopTtl()).append(";\n");
       }
       c.append("  group-updates true;\n");
+      if (!fourOctetAs) {
+        c.append("  capability {\n    asn4 disable;\n  }\n");
+      }
       c.append("  family {\n");
       for (PeerConfig.Family f : PeerConfig.Family.values()) {
         if (config.familiesFor(n).contains(f)) {

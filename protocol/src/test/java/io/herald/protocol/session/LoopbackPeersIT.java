@@ -71,6 +71,34 @@ class LoopbackPeersIT {
   }
 
   @Test
+  void aTwoOctetOnlyPeerGetsAsTransWithTheRealPathInAs4Path() throws Exception {
+    Tools.assumeExabgp();
+    List<String> a = Loopback.addresses(2);
+    int port = Loopback.freePort(a.get(0));
+    // RFC 6793 §4.2: towards an old speaker a 4-octet AS travels as AS_TRANS.
+    try (ExabgpPeer exa = ExabgpPeer.startWithoutFourOctetAs(PeerConfig.builder().localAsn(65010)
+            .peerAsn(23456).neighbor(a.get(1)).localAddress(a.get(0)).listenPort(port).passive().build());
+        HeraldSpeaker herald = HeraldSpeaker.start(settings(a.get(1), a.get(0), port, 4_200_000_001L, 65010),
+            Map.of(Prefix.parse("203.0.113.60/32"), new RouteAttributes(Optional.of(IpLiterals.parse("192.0.2.11")),
+                OptionalLong.empty(), OptionalLong.empty(), List.of(), List.of())))) {
+      ReceivedRoute r = exa.awaitRoutes(a.get(1), x -> x.size() == 1, UP).get(0);
+      assertThat(herald.established.get(0).fourOctetAs()).isFalse();
+      // ExaBGP merges AS_PATH [AS_TRANS] with AS4_PATH (RFC 6793 §4.2.3); it can only arrive at
+      // the real ASN if we sent AS4_PATH beside the AS_TRANS path.
+      assertThat(r.asPath()).containsExactly(4_200_000_001L);
+      // The old speaker's own 2-octet path decodes on our side as well.
+      exa.announce(Announcement.of("198.51.100.60/32").withNextHop(a.get(0)));
+      Await.until("its UPDATE", UP, () -> herald.updates.stream()
+          .anyMatch(u -> u.nlri().contains(Prefix.parse("198.51.100.60/32"))));
+      io.herald.protocol.message.Update u = herald.updates.stream()
+          .filter(x -> x.nlri().contains(Prefix.parse("198.51.100.60/32"))).findFirst().orElseThrow();
+      assertThat(u.attribute(io.herald.protocol.attribute.AsPath.class).orElseThrow())
+          .isEqualTo(io.herald.protocol.attribute.AsPath.sequence(io.herald.protocol.types.Asn.of(65010)));
+      assertThat(herald.issues).isEmpty();
+    }
+  }
+
+  @Test
   void exabgpMalformedAttributesGetTheRfc7606OutcomeNotAReset() throws Exception {
     Tools.assumeExabgp();
     List<String> a = Loopback.addresses(2);
