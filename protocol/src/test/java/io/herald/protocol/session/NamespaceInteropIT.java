@@ -96,6 +96,26 @@ class NamespaceInteropIT {
   }
 
   @Test
+  void anIpv6SessionCarriesIpv6RoutesWithOurAddressAsNextHop() {
+    Tools.assumeBird();
+    String router6 = NetNs.Pair.RIGHT_V6;
+    try (NetNs.Pair lab = NetNs.pair();
+        BirdPeer bird = BirdPeer.start(PeerConfig.builder().netns(lab.right()).localAsn(64500).peerAsn(64512)
+            .neighbor(HERALD6).passive().families(PeerConfig.Family.IPV6_UNICAST).build());
+        ChildProcess herald = JavaInNetns.start(lab.left(), SpeakerMain.class, "--local", HERALD6,
+            "--peer", router6, "--local-as", "64512", "--peer-as", "64500",
+            "--prefix", "2001:db8:ffff::20/128", "--prefix", "2001:db8:ffff:1::/64")) {
+      List<ReceivedRoute> routes = bird.awaitRoutes(HERALD6, r -> r.size() == 2, UP);
+      assertThat(routes).allSatisfy(r -> {
+        assertThat(r.isIpv6()).isTrue();
+        assertThat(r.nextHop()).isEqualTo(HERALD6);
+        assertThat(r.asPath()).containsExactly(64512L);
+      });
+      assertThat(herald.awaitLine(l -> l.startsWith("established"), UP)).contains("ipv6-unicast");
+    }
+  }
+
+  @Test
   void aSilentPeerIsDroppedWhenOurHoldTimerExpires() {
     Tools.assumeBird();
     Tools.assumeNft();
