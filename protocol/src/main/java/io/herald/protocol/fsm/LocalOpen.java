@@ -19,10 +19,11 @@ public final class LocalOpen {
    *
    * <p>Graceful Restart: the Restart State (R) bit is {@code restartState}, true only in the first
    * session after this process started. Each of our families is listed with the Forwarding State
-   * (F) bit clear: this speaker only announces routes and keeps no forwarding table of its own, so
-   * it cannot claim forwarding state was preserved (RFC 4724 §3). The consequence is deliberate:
-   * after our restart the peer drops our stale routes as soon as it sees the new OPEN (RFC 4724
-   * §4.2) and installs the ones we re-send, rather than keeping routes we no longer stand behind.
+   * (F) bit set: the traffic for the addresses we announce is forwarded by the node's kernel
+   * (kube-proxy's rules), not by this process, so forwarding is preserved across a restart of the
+   * speaker (RFC 4724 §3). With F set, the router keeps our routes as stale through the restart
+   * and replaces them when our End-of-RIB arrives (RFC 4724 §4.2), so a speaker restart causes
+   * no gap in the router's table; with F clear it would flush them on our new OPEN.
    */
   public static Open build(PeerSettings settings, boolean restartState) {
     List<Capability> caps = new ArrayList<>();
@@ -42,7 +43,7 @@ public final class LocalOpen {
     settings.gracefulRestart().ifPresent(gr -> {
       List<Capability.GracefulRestart.Family> fams = new ArrayList<>();
       for (AddressFamily f : settings.families()) {
-        fams.add(new Capability.GracefulRestart.Family(f, false));
+        fams.add(new Capability.GracefulRestart.Family(f, true));
       }
       caps.add(new Capability.GracefulRestart(
           restartState, (int) gr.restartTime().getSeconds(), fams));

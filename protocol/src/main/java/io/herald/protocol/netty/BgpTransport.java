@@ -133,6 +133,10 @@ public final class BgpTransport implements AutoCloseable {
     group.shutdownGracefully(0, 2, java.util.concurrent.TimeUnit.SECONDS).syncUninterruptibly();
   }
 
+  public boolean isClosed() {
+    return group.isShuttingDown();
+  }
+
   /** True when {@code channel} is one of ours and still open. */
   public static boolean isOpen(Channel channel) {
     return channel != null && channel.isOpen();

@@ -207,8 +207,8 @@ class OpenNegotiationTest {
         new Capability.FourOctetAs(LOCAL_AS),
         new Capability.ExtendedMessage(),
         new Capability.GracefulRestart(true, 120, List.of(
-            new Capability.GracefulRestart.Family(AddressFamily.IPV4_UNICAST, false),
-            new Capability.GracefulRestart.Family(AddressFamily.IPV6_UNICAST, false))));
+            new Capability.GracefulRestart.Family(AddressFamily.IPV4_UNICAST, true),
+            new Capability.GracefulRestart.Family(AddressFamily.IPV6_UNICAST, true))));
     assertThat(LocalOpen.build(s, false).capability(Capability.GracefulRestart.class)
         .orElseThrow().restartState()).isFalse();
   }

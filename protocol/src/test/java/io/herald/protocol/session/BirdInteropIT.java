@@ -177,6 +177,34 @@ class BirdInteropIT {
   }
 
   @Test
+  void gracefulRestartKeepsOurRoutesThroughASpeakerCrashUntilEndOfRib() throws Exception {
+    RouteAttributes a = new RouteAttributes(Optional.of(IpLiterals.parse("192.0.2.11")), OptionalLong.empty(),
+        OptionalLong.empty(), List.of(), List.of());
+    try (Lab lab = lab(64512, 64500, null, hosts("198.51.100.100", 10, a), s -> {})) {
+      String n = lab.heraldAddress();
+      lab.bird().awaitRouteCount(n, 10, UP);
+      // TCP closes without a NOTIFICATION: BIRD, as receiving speaker, keeps the routes as stale
+      // for the restart time we advertised (RFC 4724 §4.2).
+      lab.herald().crash();
+      Await.until("BIRD saw the connection go", UP, () -> !lab.bird().isEstablished(n));
+      assertThat(lab.bird().routes(n)).hasSize(10);
+      // The restarted speaker (R bit set) announces only 8 of them; after its End-of-RIB the two
+      // it no longer announces are gone and the other 8 stayed throughout.
+      HeraldSpeaker.Settings s = new HeraldSpeaker.Settings();
+      s.local = n;
+      s.peer = lab.bird().config().localAddress();
+      s.peerPort = lab.bird().config().listenPort();
+      s.ttl = 2;
+      s.restarting = true;
+      try (HeraldSpeaker again = HeraldSpeaker.start(s, hosts("198.51.100.100", 8, a))) {
+        lab.bird().awaitEstablished(n, UP);
+        List<ReceivedRoute> after = lab.bird().awaitRoutes(n, r -> r.size() == 8, UP);
+        assertThat(after).extracting(ReceivedRoute::prefix).doesNotContain("198.51.100.108/32", "198.51.100.109/32");
+      }
+    }
+  }
+
+  @Test
   void aRouterRestartGetsTheWholeTableAgain() throws Exception {
     RouteAttributes a = new RouteAttributes(Optional.of(IpLiterals.parse("192.0.2.11")), OptionalLong.empty(),
         OptionalLong.empty(), List.of(), List.of());

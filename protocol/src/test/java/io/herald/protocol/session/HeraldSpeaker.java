@@ -45,6 +45,7 @@ final class HeraldSpeaker implements AutoCloseable, PeerListener {
     String password;
     Integer ttl;
     boolean passive;
+    boolean restarting;
     int listenPort;
     Set<AddressFamily> families = Set.of(AddressFamily.IPV4_UNICAST, AddressFamily.IPV6_UNICAST);
   }
@@ -68,7 +69,7 @@ final class HeraldSpeaker implements AutoCloseable, PeerListener {
         s.hold, Duration.ofMillis(500), s.passive,
         new TcpSettings(Optional.of(IpLiterals.parse(s.local)), Optional.ofNullable(s.password),
             s.ttl == null ? OptionalInt.empty() : OptionalInt.of(s.ttl)),
-        s.families, true, Duration.ofSeconds(120), false);
+        s.families, true, Duration.ofSeconds(120), s.restarting);
     h.peer = BgpPeer.create(h.transport, config, h);
     h.peer.setRoutes(routes);
     if (s.passive) {
@@ -116,8 +117,19 @@ final class HeraldSpeaker implements AutoCloseable, PeerListener {
     return states.stream().anyMatch(p);
   }
 
+  /** Dies without a NOTIFICATION, as a crashed process would: the kernel just closes the sockets. */
+  void crash() {
+    if (listener != null) {
+      listener.close();
+    }
+    transport.close();
+  }
+
   @Override
   public void close() throws Exception {
+    if (transport.isClosed()) {
+      return;
+    }
     try {
       peer.shutdown("test finished").get(5, TimeUnit.SECONDS);
     } finally {
