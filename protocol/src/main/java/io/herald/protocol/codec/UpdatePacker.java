@@ -18,6 +18,7 @@ import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufUtil;
 import io.netty.buffer.Unpooled;
 import java.net.Inet4Address;
+import java.net.InetAddress;
 import java.net.Inet6Address;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -67,6 +68,16 @@ public final class UpdatePacker {
    */
   public static List<byte[]> pack(Collection<Prefix> withdrawn,
       Map<PathAttributes, ? extends Collection<Prefix>> announced, CodecContext ctx) {
+    return pack(withdrawn, announced, ctx, null);
+  }
+
+  /**
+   * As {@link #pack(Collection, Map, CodecContext)}, with attribute sets whose next hop is "self"
+   * ({@link PathAttributes#nextHopSelf()}) sent with {@code self} of the prefixes' family: our
+   * address on the session, IPv4 and/or IPv6 (null when there is none).
+   */
+  public static List<byte[]> pack(Collection<Prefix> withdrawn,
+      Map<PathAttributes, ? extends Collection<Prefix>> announced, CodecContext ctx, NextHopSelf self) {
     int max = ctx.maxLength(MessageType.UPDATE);
     byte[] scratch = new byte[max];
     Arrays.fill(scratch, 0, MessageDecoder.MARKER_LENGTH, (byte) 0xff);
@@ -76,6 +87,14 @@ public final class UpdatePacker {
     withdrawIpv6(withdrawn, scratch, max, frames);
     for (Map.Entry<PathAttributes, ? extends Collection<Prefix>> e : announced.entrySet()) {
       PathAttributes pa = e.getKey();
+      if (pa.nextHopSelf()) {
+        InetAddress own = self == null ? null
+            : pa.nextHop() instanceof Inet4Address ? self.ipv4() : self.ipv6();
+        if (own == null) {
+          throw new IllegalArgumentException("next hop self without an own address of that family: " + pa);
+        }
+        pa = pa.withNextHop(own, pa.linkLocalNextHop());
+      }
       Collection<Prefix> prefixes = e.getValue();
       int v4 = 0;
       int v6 = 0;
@@ -101,6 +120,9 @@ public final class UpdatePacker {
     }
     return frames;
   }
+
+  /** Our own addresses on a session, for attribute sets with next hop self. */
+  public record NextHopSelf(Inet4Address ipv4, java.net.Inet6Address ipv6) {}
 
   /** End-of-RIB for {@code family} (RFC 4724 §2): an empty UPDATE, or an empty MP_UNREACH_NLRI. */
   public static byte[] endOfRib(AddressFamily family) {

@@ -46,6 +46,15 @@ public final class AdjRibOut {
   private final HashMap<PathAttributes, PathAttributes> interned = new HashMap<>();
   /** Instances seen in the current {@link #setDesired} call → canonical; usually a handful. */
   private final IdentityHashMap<PathAttributes, PathAttributes> canonicalOf = new IdentityHashMap<>();
+  /**
+   * Initial feed fast path: while nothing is advertised, pending is simply every eligible desired
+   * prefix, so instead of copying them into {@link #pending} and {@link #queue} the batches walk
+   * the desired table's slots from this cursor ({@code -1}: no sweep). A new desired set during
+   * the sweep ends it and falls back to the general diff against what was sent so far.
+   */
+  private int sweepSlot = -1;
+  /** Eligible desired prefixes the sweep has not reached yet. */
+  private int sweepRemaining;
   private int pruneThreshold = 256;
   private boolean ipv4;
   private boolean ipv6;
@@ -76,17 +85,34 @@ public final class AdjRibOut {
    * once and not kept.
    */
   public void setDesired(Map<Prefix, PathAttributes> routes) {
+    setDesired(routes, (prefix, attributes) -> attributes);
+  }
+
+  /**
+   * As {@link #setDesired(Map)}, with each route's attributes given by {@code attributes} applied
+   * to its prefix and value (null: the route is left out). Saves the caller a copy of a large
+   * table when its values are not yet wire attributes. The result may depend only on the value
+   * and the prefix's family: it is computed once per run of equal value instance and family.
+   */
+  public <V> void setDesired(Map<Prefix, V> routes,
+      java.util.function.BiFunction<Prefix, ? super V, PathAttributes> attributes) {
     desired.clear();
     canonicalOf.clear();
-    PathAttributes lastSeen = null;
+    V lastSeen = null;
+    boolean lastV6 = false;
     PathAttributes lastCanonical = null;
-    for (Map.Entry<Prefix, PathAttributes> e : routes.entrySet()) {
-      PathAttributes a = e.getValue();
-      if (a != lastSeen) { // most routes share one instance: skip the look-up
-        lastSeen = a;
-        lastCanonical = canonical(a);
+    for (Map.Entry<Prefix, V> e : routes.entrySet()) {
+      V v = e.getValue();
+      boolean v6 = e.getKey().isIpv6();
+      if (v != lastSeen || v6 != lastV6 || lastSeen == null) { // most routes share one instance
+        lastSeen = v;
+        lastV6 = v6;
+        PathAttributes a = attributes.apply(e.getKey(), v);
+        lastCanonical = a == null ? null : canonical(a);
       }
-      desired.put(Objects.requireNonNull(e.getKey(), "prefix"), lastCanonical);
+      if (lastCanonical != null) {
+        desired.put(Objects.requireNonNull(e.getKey(), "prefix"), lastCanonical);
+      }
     }
     pruneInterned();
     recompute();
@@ -108,12 +134,12 @@ public final class AdjRibOut {
   }
 
   public boolean hasPending() {
-    return pending.size() > 0;
+    return pending.size() > 0 || sweepRemaining > 0;
   }
 
   /** How many prefixes are pending (withdrawals and announcements). */
   public int pendingCount() {
-    return pending.size();
+    return pending.size() + sweepRemaining;
   }
 
   /** How many prefixes the peer holds according to what we sent. */
@@ -134,8 +160,11 @@ public final class AdjRibOut {
     if (maxPrefixes <= 0) {
       throw new IllegalArgumentException("maxPrefixes must be positive: " + maxPrefixes);
     }
-    if (pending.size() == 0) {
+    if (pending.size() == 0 && sweepRemaining == 0) {
       return RibDelta.EMPTY;
+    }
+    if (sweepRemaining > 0 && pending.size() == 0) {
+      return sweep(maxPrefixes);
     }
     List<Prefix> withdrawn = new ArrayList<>();
     IdentityHashMap<PathAttributes, List<Prefix>> groups = new IdentityHashMap<>();
@@ -179,10 +208,60 @@ public final class AdjRibOut {
     return new RibDelta(withdrawn, announced);
   }
 
+  /** The next batch of the initial feed: desired slots from the cursor, grouped by attributes. */
+  private RibDelta sweep(int maxPrefixes) {
+    IdentityHashMap<PathAttributes, List<Prefix>> groups = new IdentityHashMap<>();
+    Map<PathAttributes, List<Prefix>> announced = new LinkedHashMap<>();
+    PathAttributes lastKey = null;
+    List<Prefix> lastGroup = null;
+    int n = 0;
+    int s = sweepSlot;
+    int capacity = desired.capacity();
+    for (; s < capacity && n < maxPrefixes; s++) {
+      Prefix p = desired.keyAt(s);
+      if (p == null || !eligible(p)) {
+        continue;
+      }
+      PathAttributes d = desired.valueAt(s);
+      advertised.put(p, d, desired.hashAt(s));
+      if (d != lastKey) {
+        lastKey = d;
+        lastGroup = groups.get(d);
+        if (lastGroup == null) {
+          lastGroup = new ArrayList<>();
+          groups.put(d, lastGroup);
+          announced.put(d, lastGroup);
+        }
+      }
+      lastGroup.add(p);
+      n++;
+    }
+    sweepSlot = s;
+    sweepRemaining -= n;
+    if (s >= capacity) {
+      sweepRemaining = 0; // defensive: the count and the walk always agree
+      sweepSlot = -1;
+    }
+    return new RibDelta(List.of(), announced);
+  }
+
   /** pending := {p | desired(p) ≠ advertised(p)} ∪ (resend ∩ desired), within the families. */
   private void recompute() {
     clearPending();
     if (!ipv4 && !ipv6) {
+      return;
+    }
+    if (advertised.size() == 0 && resend.size() == 0) {
+      // Nothing sent yet: everything eligible is pending; walk it in place (see sweepSlot).
+      int eligible = 0;
+      for (int s = 0; s < desired.capacity(); s++) {
+        Prefix p = desired.keyAt(s);
+        if (p != null && eligible(p)) {
+          eligible++;
+        }
+      }
+      sweepSlot = eligible > 0 ? 0 : -1;
+      sweepRemaining = eligible;
       return;
     }
     for (int s = 0; s < desired.capacity(); s++) {
@@ -222,6 +301,8 @@ public final class AdjRibOut {
   private void clearPending() {
     pending.clear();
     queue.clear();
+    sweepSlot = -1;
+    sweepRemaining = 0;
   }
 
   private boolean eligible(Prefix p) {

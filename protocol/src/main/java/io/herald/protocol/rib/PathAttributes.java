@@ -30,6 +30,16 @@ public record PathAttributes(
     List<Community> communities,
     List<LargeCommunity> largeCommunities) {
 
+  /**
+   * "Next hop self": our own address on the session, filled in when the UPDATE is packed. The
+   * unspecified address is never a valid NEXT_HOP on the wire (RFC 4271 §5.1.3), so it cannot be
+   * mistaken for a real one; it lets the attributes be computed before any session exists.
+   */
+  public static final InetAddress NEXT_HOP_SELF_IPV4 =
+      io.herald.protocol.types.IpLiterals.parse("0.0.0.0");
+  public static final InetAddress NEXT_HOP_SELF_IPV6 =
+      io.herald.protocol.types.IpLiterals.parse("::");
+
   public PathAttributes {
     Objects.requireNonNull(origin, "origin");
     Objects.requireNonNull(asPath, "asPath");
@@ -42,6 +52,11 @@ public record PathAttributes(
     if (linkLocalNextHop.isPresent() && !(nextHop instanceof Inet6Address)) {
       throw new IllegalArgumentException("a link-local next hop needs an IPv6 next hop");
     }
+  }
+
+  /** True when the next hop is to be our address on the session (see {@link #NEXT_HOP_SELF_IPV4}). */
+  public boolean nextHopSelf() {
+    return nextHop.isAnyLocalAddress();
   }
 
   /** ORIGIN IGP, the given AS path and next hop, nothing else. */

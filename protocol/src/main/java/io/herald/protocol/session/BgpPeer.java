@@ -167,9 +167,9 @@ public final class BgpPeer {
       routes = copy;
       if (established != null) {
         markBatchStart();
-        rib.setDesired(exportAll());
-        drain();
       }
+      exportDesired();
+      drain();
     });
   }
 
@@ -423,14 +423,9 @@ public final class BgpPeer {
   private void established(Action.SessionEstablished e) {
     established = e.connection();
     negotiated = e.negotiated();
-    exported.clear();
-    unsendable.clear();
     endOfRibPending.clear();
     endOfRouteRefreshPending.clear();
-    rib.sessionDown();
-    rib.sessionUp(negotiated.families());
     markBatchStart();
-    rib.setDesired(exportAll());
     Channel ch = connections.get(established).channel;
     Set<String> families = new java.util.TreeSet<>();
     for (AddressFamily f : negotiated.families()) {
@@ -440,6 +435,10 @@ public final class BgpPeer {
         (InetSocketAddress) ch.localAddress(), (InetSocketAddress) ch.remoteAddress(),
         negotiated.peerAsn().value(), (int) negotiated.holdTime().getSeconds(), families,
         negotiated.fourOctetAs(), negotiated.extendedMessage()));
+    // The desired table is ready (exported when the routes were set, with next hop self left
+    // to the packer), so the initial feed starts without a pass over the routes.
+    rib.sessionDown();
+    rib.sessionUp(negotiated.families());
   }
 
   private void sessionDown(Action.SessionDown d) {
@@ -500,10 +499,14 @@ public final class BgpPeer {
     }
     Channel ch = conn.channel;
     CodecContext codec = conn.codec;
+    InetAddress local = ((InetSocketAddress) ch.localAddress()).getAddress();
+    UpdatePacker.NextHopSelf self = local instanceof Inet4Address v4
+        ? new UpdatePacker.NextHopSelf(v4, null)
+        : new UpdatePacker.NextHopSelf(null, (Inet6Address) local);
     ChannelFuture last = null;
     while (ch.isWritable() && rib.hasPending()) {
       RibDelta delta = rib.takePending(PREFIXES_PER_ROUND);
-      for (byte[] frame : UpdatePacker.pack(delta.withdrawn(), delta.announced(), codec)) {
+      for (byte[] frame : UpdatePacker.pack(delta.withdrawn(), delta.announced(), codec, self)) {
         last = ch.write(Unpooled.wrappedBuffer(frame));
         updatesSent.incrementAndGet();
       }
@@ -540,38 +543,41 @@ public final class BgpPeer {
     }
   }
 
-  /** Export policy: what this peer is sent for each desired route (RFC 4271 §5.1, §9.1.3). */
-  private Map<Prefix, PathAttributes> exportAll() {
-    Conn conn = connections.get(established);
-    InetAddress local = ((InetSocketAddress) conn.channel.localAddress()).getAddress();
-    Map<Prefix, PathAttributes> out = new HashMap<>(routes.size() * 2);
-    for (Map.Entry<Prefix, RouteAttributes> e : routes.entrySet()) {
-      Prefix p = e.getKey();
-      PathAttributes[] byFamily = exported.computeIfAbsent(e.getValue(), ra -> new PathAttributes[2]);
-      int slot = p.isIpv4() ? 0 : 1;
-      if (byFamily[slot] == null) {
-        byFamily[slot] = export(e.getValue(), p.isIpv4(), local).orElse(null);
-      }
-      if (byFamily[slot] == null) {
-        if (unsendable.add(p)) {
-          log.warn("peer {}: no {} next hop for {}; not announced (set one with --next-hop)",
-              config.peer(), p.isIpv4() ? "IPv4" : "IPv6", p);
-        }
-        continue;
-      }
-      out.put(p, byFamily[slot]);
-    }
-    return out;
+  /**
+   * Hands the desired routes to the Adj-RIB-Out through the export policy (RFC 4271 §5.1,
+   * §9.1.3), without an intermediate copy of the table. Nothing here depends on a session: our
+   * own address as next hop is filled in when UPDATEs are packed.
+   */
+  private void exportDesired() {
+    exported.clear();
+    unsendable.clear();
+    rib.setDesired(routes, this::exported);
   }
 
-  private Optional<PathAttributes> export(RouteAttributes ra, boolean ipv4, InetAddress local) {
-    InetAddress nextHop = ra.nextHop().orElse(local);
-    if (ipv4 != (nextHop instanceof Inet4Address)) {
-      nextHop = ra.nextHop().filter(a -> ipv4 == (a instanceof Inet4Address))
-          .orElse(ipv4 == (local instanceof Inet4Address) ? local : null);
-      if (nextHop == null) {
-        return Optional.empty();
-      }
+  /** The wire attributes of {@code ra} for {@code p}'s family, cached per instance; null: unsendable. */
+  private PathAttributes exported(Prefix p, RouteAttributes ra) {
+    PathAttributes[] byFamily = exported.computeIfAbsent(ra, x -> new PathAttributes[2]);
+    int slot = p.isIpv4() ? 0 : 1;
+    if (byFamily[slot] == null) {
+      byFamily[slot] = export(ra, p.isIpv4()).orElse(null);
+    }
+    if (byFamily[slot] == null && unsendable.add(p)) {
+      log.warn("peer {}: no {} next hop for {}; not announced (set one with --next-hop)",
+          config.peer(), p.isIpv4() ? "IPv4" : "IPv6", p);
+    }
+    return byFamily[slot];
+  }
+
+  private Optional<PathAttributes> export(RouteAttributes ra, boolean ipv4) {
+    // The given next hop when it is of the route's family; else our own address on the session
+    // when the session is of that family; else the route cannot be sent (no RFC 8950 here).
+    boolean v4Session = config.peer().getAddress() instanceof Inet4Address;
+    InetAddress nextHop = ra.nextHop().filter(a -> ipv4 == (a instanceof Inet4Address))
+        .orElse(ipv4 == v4Session
+            ? (ipv4 ? PathAttributes.NEXT_HOP_SELF_IPV4 : PathAttributes.NEXT_HOP_SELF_IPV6)
+            : null);
+    if (nextHop == null) {
+      return Optional.empty();
     }
     boolean internal = config.isInternal();
     AsPath path = internal ? AsPath.EMPTY : AsPath.sequence(config.localAs());
@@ -590,33 +596,24 @@ public final class BgpPeer {
   public static void warmUp(Map<Prefix, RouteAttributes> routes, int rounds) {
     InetAddress v4 = io.herald.protocol.types.IpLiterals.parse("192.0.2.1");
     InetAddress v6 = io.herald.protocol.types.IpLiterals.parse("2001:db8::1");
-    Map<RouteAttributes, PathAttributes[]> cache = new IdentityHashMap<>();
-    Map<Prefix, PathAttributes> desired = new HashMap<>(routes.size() * 2);
-    for (Map.Entry<Prefix, RouteAttributes> e : routes.entrySet()) {
-      boolean ipv4 = e.getKey().isIpv4();
-      PathAttributes[] slot = cache.computeIfAbsent(e.getValue(), ra -> new PathAttributes[2]);
-      int i = ipv4 ? 0 : 1;
-      if (slot[i] == null) {
-        RouteAttributes ra = e.getValue();
-        slot[i] = new PathAttributes(io.herald.protocol.attribute.Origin.IGP,
-            AsPath.sequence(io.herald.protocol.types.Asn.of(64512)), ipv4 ? v4 : v6, Optional.empty(),
-            ra.multiExitDisc(), ra.localPref(), ra.communities(), ra.largeCommunities());
-      }
-      desired.put(e.getKey(), slot[i]);
-    }
+    java.util.function.BiFunction<Prefix, RouteAttributes, PathAttributes> export = (p, ra) ->
+        new PathAttributes(io.herald.protocol.attribute.Origin.IGP,
+            AsPath.sequence(io.herald.protocol.types.Asn.of(64512)), p.isIpv4() ? v4 : v6,
+            Optional.empty(), ra.multiExitDisc(), ra.localPref(), ra.communities(), ra.largeCommunities());
     for (int r = 0; r < rounds; r++) {
       AdjRibOut warm = new AdjRibOut();
       warm.sessionUp(Set.of(AddressFamily.IPV4_UNICAST, AddressFamily.IPV6_UNICAST));
-      warm.setDesired(desired);
-      while (warm.hasPending()) {
-        RibDelta d = warm.takePending(PREFIXES_PER_ROUND);
-        UpdatePacker.pack(d.withdrawn(), d.announced(), CodecContext.AS4_DUAL_STACK);
-      }
+      warm.setDesired(routes, export);
+      drainInto(warm);
       warm.setDesired(Map.of());
-      while (warm.hasPending()) {
-        RibDelta d = warm.takePending(PREFIXES_PER_ROUND);
-        UpdatePacker.pack(d.withdrawn(), d.announced(), CodecContext.AS4_DUAL_STACK);
-      }
+      drainInto(warm);
+    }
+  }
+
+  private static void drainInto(AdjRibOut rib) {
+    while (rib.hasPending()) {
+      RibDelta d = rib.takePending(PREFIXES_PER_ROUND);
+      UpdatePacker.pack(d.withdrawn(), d.announced(), CodecContext.AS4_DUAL_STACK);
     }
   }
 

@@ -180,4 +180,20 @@ class UpdatePackerTest {
         u.attribute(LargeCommunities.class).map(LargeCommunities::communities).orElse(List.of()));
   }
 
+
+  @Test
+  void nextHopSelfIsFilledInWithTheSessionAddressOfTheFamily() {
+    io.herald.protocol.rib.PathAttributes self4 = io.herald.protocol.rib.PathAttributes.of(
+        io.herald.protocol.attribute.AsPath.EMPTY, io.herald.protocol.rib.PathAttributes.NEXT_HOP_SELF_IPV4);
+    Prefix p = Prefix.parse("203.0.113.9/32");
+    java.net.Inet4Address own = (java.net.Inet4Address) io.herald.protocol.types.IpLiterals.parse("192.0.2.11");
+    List<byte[]> frames = UpdatePacker.pack(List.of(), java.util.Map.of(self4, List.of(p)),
+        CodecContext.AS4_DUAL_STACK, new UpdatePacker.NextHopSelf(own, null));
+    io.herald.protocol.message.Update u = (io.herald.protocol.message.Update)
+        ((Inbound.Message) MessageDecoder.decode(frames.get(0), CodecContext.AS4_DUAL_STACK)).message();
+    assertThat(u.attribute(io.herald.protocol.attribute.NextHop.class).orElseThrow().address()).isEqualTo(own);
+    org.assertj.core.api.Assertions.assertThatThrownBy(() -> UpdatePacker.pack(List.of(),
+        java.util.Map.of(self4, List.of(p)), CodecContext.AS4_DUAL_STACK))
+        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("next hop self");
+  }
 }

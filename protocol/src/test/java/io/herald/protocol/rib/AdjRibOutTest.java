@@ -288,4 +288,45 @@ class AdjRibOutTest {
     });
     return out;
   }
+
+  @Test
+  void aNewDesiredSetInTheMiddleOfTheInitialFeedDiffsAgainstWhatWasSent() {
+    AdjRibOut rib = new AdjRibOut();
+    java.util.Map<Prefix, PathAttributes> many = new java.util.LinkedHashMap<>();
+    for (int i = 0; i < 1000; i++) {
+      many.put(Prefix.host(io.herald.protocol.types.IpLiterals.ipv4(0xC6336400 + i)), attrs(1));
+    }
+    rib.setDesired(many);
+    rib.sessionUp(V4);
+    assertThat(rib.pendingCount()).isEqualTo(1000);
+    RibDelta first = rib.takePending(300);
+    java.util.List<Prefix> sent = first.announced().values().iterator().next();
+    assertThat(sent).hasSize(300);
+    assertThat(rib.pendingCount()).isEqualTo(700);
+    // Keep only the first 100 of those already sent: 200 withdrawals, nothing else to announce.
+    java.util.Map<Prefix, PathAttributes> fewer = new java.util.LinkedHashMap<>();
+    sent.subList(0, 100).forEach(p -> fewer.put(p, attrs(1)));
+    rib.setDesired(fewer);
+    RibDelta rest = takeAll(rib);
+    assertThat(rest.announced()).isEmpty();
+    assertThat(rest.withdrawn()).containsExactlyInAnyOrderElementsOf(sent.subList(100, 300));
+    assertThat(rib.advertisedCount()).isEqualTo(100);
+    assertThat(rib.hasPending()).isFalse();
+  }
+
+  @Test
+  void theDesiredSetMayBeGivenBeforeAnySessionAndThroughAnExportFunction() {
+    AdjRibOut rib = new AdjRibOut();
+    java.util.Map<Prefix, String> routes = new java.util.LinkedHashMap<>();
+    routes.put(P1, "a");
+    routes.put(P2, "b");
+    routes.put(V6, "a");
+    rib.setDesired(routes, (p, v) -> p.isIpv6() ? null : attrs(v.equals("a") ? 1 : 2));
+    assertThat(rib.hasPending()).as("no session: nothing pending").isFalse();
+    rib.sessionUp(BOTH);
+    RibDelta d = takeAll(rib);
+    assertThat(d.announced()).hasSize(2);
+    assertThat(d.announced().values().stream().flatMap(java.util.List::stream))
+        .containsExactlyInAnyOrder(P1, P2);
+  }
 }
