@@ -6,6 +6,8 @@ Three senders are measured side by side, in the same run and on the same machine
   gobgp        GoBGP (`gobgpd`), routes loaded by MRT inject before the session
   bird         BIRD 2 with a static protocol, kicked through its CLI every 5 ms (see below)
   bird-nokick  the same BIRD sender without the kick (shows BIRD's end-of-feed stall)
+  blast        bench/bgp_blast.py: pre-encoded UPDATEs behind Herald's command line; it costs
+               almost nothing per route, so it shows the receiver's own limit
 
 Topology, built fresh for every measurement and deleted afterwards:
   <prefix>-rtr  veth0 192.0.2.1/24   receiver: BIRD 2, AS 64500, session configured `disabled`
@@ -56,7 +58,7 @@ RECEIVER_IP, SENDER_IP = "192.0.2.1", "192.0.2.11"
 BGP_PORT = 179
 PREFIX_BASE = ipaddress.IPv4Address("100.64.0.0")  # data only: never a traffic target
 RECEIVER_PROTO = "sender"
-SENDERS = ("herald", "gobgp", "bird", "bird-nokick")
+SENDERS = ("herald", "gobgp", "bird", "bird-nokick", "blast")
 TIMEOUT_S = 300.0
 
 
@@ -374,18 +376,18 @@ class Sender:
         raise NotImplementedError
 
 
-class HeraldSender(Sender):
-    """Herald's speaker. It prints `established ...` when the session is up and `sent ...` when
-    all prefixes are written; SIGUSR1 withdraws all (`withdrew ...`), SIGTERM closes the
-    session with a Cease NOTIFICATION and exits 0."""
+class CliSender(Sender):
+    """A speaker with the command line of `herald bgp announce`: Herald itself, or bgp_blast.py.
+    It prints `established ...` when the session is up and `sent ...` when all prefixes are
+    written; SIGUSR1 withdraws all (`withdrew ...`), SIGTERM closes the session with a Cease
+    NOTIFICATION and exits 0."""
 
-    name = "herald"
-
-    def __init__(self, lab, workdir, pfx, pfx_file, herald_bin):
+    def __init__(self, name, command, lab, workdir, pfx, pfx_file):
+        self.name = name
         super().__init__(lab, workdir, pfx, pfx_file)
-        self.log_path = os.path.join(self.dir, "herald.log")
+        self.log_path = os.path.join(self.dir, f"{name}.log")
         self.lines = []
-        argv = ["ip", "netns", "exec", lab.node, herald_bin, "bgp", "announce",
+        argv = ["ip", "netns", "exec", lab.node, *command,
                 "--local-asn", str(SENDER_AS), "--peer", RECEIVER_IP, "--peer-asn", str(RECEIVER_AS),
                 "--router-id", SENDER_IP, "--passive", "--listen", f"{SENDER_IP}:{BGP_PORT}",
                 "--prefix-file", pfx_file, "--hold-time", "90s"]
@@ -572,7 +574,10 @@ def measure(kind, n, rep, args, tag):
         receiver = Receiver(lab, workdir)
         t = time.time()
         if kind == "herald":
-            sender = HeraldSender(lab, workdir, pfx, pfx_file, args.herald_bin)
+            sender = CliSender(kind, [args.herald_bin, "bgp", "announce"], lab, workdir, pfx, pfx_file)
+        elif kind == "blast":
+            sender = CliSender(kind, [sys.executable, os.path.join(REPO, "bench", "bgp_blast.py")],
+                               lab, workdir, pfx, pfx_file)
         elif kind == "gobgp":
             sender = GobgpSender(lab, workdir, pfx, pfx_file)
         else:
