@@ -415,6 +415,8 @@ class CliSender(Sender):
         rc = CLEANUP.stop(self.proc, 10.0)
         self.reader.join(2.0)
         self.info["exit_code"] = rc
+        started = self.lines[0][0] if self.lines else 0
+        self.info["stdout"] = [f"{t - started:+.3f} {line}" for t, line in self.lines[:20]]
         for word in ("established", "sent ", "withdrew "):
             t, line = self.first_line(word)
             self.info[f"line_{word.strip()}"] = line
@@ -641,8 +643,8 @@ def herald_available(herald_bin):
     except subprocess.TimeoutExpired:
         return "`bgp announce --help` did not return within 60 s"
     if p.returncode != 0 or "--prefix-file" not in p.stdout + p.stderr:
-        last = (p.stderr.strip() or p.stdout.strip()).splitlines()[-1:]
-        return "`bin/herald bgp announce` is not available yet" + (f" ({last[0]})" if last else "")
+        return ("this build of Herald has no `bgp announce` command yet "
+                f"(`{herald_bin} bgp announce --help` does not list --prefix-file)")
     return None
 
 
@@ -652,6 +654,11 @@ def first_line(argv):
         return (p.stdout + p.stderr).strip().splitlines()[0]
     except (OSError, subprocess.TimeoutExpired, IndexError):
         return "?"
+
+
+def loadavg():
+    with open("/proc/loadavg") as f:
+        return " ".join(f.read().split()[:3])
 
 
 def machine():
@@ -718,6 +725,7 @@ def report(result):
                 f"| {ratio(med(rs, 'withdraw_s'), med(herald, 'withdraw_s'))} |")
     out.append("")
     out.append("× Herald = the other sender's median time divided by Herald's (how many times faster Herald is).")
+    out.append(f"Load average (1/5/15 min) at start: {result['loadavg_start']}, at end: {result.get('loadavg_end', '?')}.")
     if result.get("skipped"):
         for s, why in result["skipped"].items():
             out.append(f"\nNot measured: **{s}**: {why}")
@@ -766,7 +774,7 @@ def main():
     stamp = time.strftime("%Y%m%d-%H%M%S")
     os.makedirs(a.out, exist_ok=True)
     out_json = os.path.join(a.out, f"bgp-ingest-{stamp}.json")
-    result = dict(started=stamp, argv=sys.argv[1:], machine=machine(), n=ns, reps=a.reps,
+    result = dict(started=stamp, argv=sys.argv[1:], machine=machine(), loadavg_start=loadavg(), n=ns, reps=a.reps,
                   senders=senders, skipped=skipped, rows=[], errors=[])
     log(json.dumps(result["machine"]))
     try:
@@ -786,6 +794,7 @@ def main():
                         json.dump(result, f, indent=1)
     finally:
         CLEANUP.all()
+    result["loadavg_end"] = loadavg()
     md = report(result)
     with open(out_json, "w") as f:
         json.dump(result, f, indent=1)
