@@ -392,6 +392,7 @@ class CliSender(Sender):
                 "--router-id", SENDER_IP, "--passive", "--listen", f"{SENDER_IP}:{BGP_PORT}",
                 "--prefix-file", pfx_file, "--hold-time", "90s"]
         # ip netns exec, bin/herald and its `exec java` keep one PID: CPU is the JVM's own
+        self.t_spawn = time.time()
         self.proc = CLEANUP.spawn(argv, self.log_path, stdout=subprocess.PIPE)
         self.reader = threading.Thread(target=self._read, daemon=True)
         self.reader.start()
@@ -415,8 +416,8 @@ class CliSender(Sender):
         rc = CLEANUP.stop(self.proc, 10.0)
         self.reader.join(2.0)
         self.info["exit_code"] = rc
-        started = self.lines[0][0] if self.lines else 0
-        self.info["stdout"] = [f"{t - started:+.3f} {line}" for t, line in self.lines[:20]]
+        # seconds since the process was started
+        self.info["stdout"] = [f"{t - self.t_spawn:.3f} {line}" for t, line in self.lines[:20]]
         for word in ("established", "sent ", "withdrew "):
             t, line = self.first_line(word)
             self.info[f"line_{word.strip()}"] = line
