@@ -9,7 +9,7 @@ import picocli.CommandLine.Command;
     mixinStandardHelpOptions = true,
     versionProvider = HeraldCommand.Version.class,
     description = "Bare-metal load balancer for Kubernetes (BGP and Layer 2), MetalLB-compatible.",
-    subcommands = {CommandLine.HelpCommand.class})
+    subcommands = {BgpCommand.class, CommandLine.HelpCommand.class})
 public final class HeraldCommand implements Runnable {
 
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
@@ -25,7 +25,34 @@ public final class HeraldCommand implements Runnable {
 
   /** The configured picocli instance; tests run commands through it without exiting the JVM. */
   public static CommandLine newCommandLine() {
-    return new CommandLine(new HeraldCommand());
+    CommandLine cl = new CommandLine(new HeraldCommand());
+    cl.setParameterExceptionHandler(HeraldCommand::badUsage);
+    cl.setExecutionExceptionHandler(HeraldCommand::failed);
+    return cl;
+  }
+
+  /**
+   * Bad flags give one line naming the problem (scripts and people read the first line), and
+   * exit code 2, the usage-error convention.
+   */
+  private static int badUsage(CommandLine.ParameterException e, String[] args) {
+    CommandLine cmd = e.getCommandLine();
+    String path = cmd.getCommandSpec().qualifiedName();
+    cmd.getErr().println(path + ": " + e.getMessage() + " (see '" + path + " --help')");
+    cmd.getErr().flush();
+    return 2;
+  }
+
+  /** A command that fails at run time (a port in use, an unreadable file): one line, exit 1. */
+  private static int failed(Exception e, CommandLine cmd, CommandLine.ParseResult parsed) {
+    Throwable root = e;
+    while (root.getCause() != null && root.getMessage() == null) {
+      root = root.getCause();
+    }
+    String why = root.getMessage() != null ? root.getMessage() : root.getClass().getSimpleName();
+    cmd.getErr().println(cmd.getCommandSpec().qualifiedName() + ": " + why);
+    cmd.getErr().flush();
+    return 1;
   }
 
   static final class Version implements CommandLine.IVersionProvider {
