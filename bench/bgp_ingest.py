@@ -602,7 +602,7 @@ def measure(kind, n, rep, args, tag):
         row = dict(sender=kind, n=n, rep=rep, poll_interval_s=interval, preload_s=preload_s,
                    connect_s=t_est - t0, sync_s=sync["t_done"] - t_est, sync99_s=sync["t_p99"] - t_est,
                    cpu_sender_sync_s=cpu_s1 - cpu_s0, cpu_receiver_sync_s=cpu_r1 - cpu_r0,
-                   polls_sync=sync["polls"])
+                   polls_sync=sync["polls"], established_from_bird=sync["t_est_bird"] is not None)
         time.sleep(0.3)
         cpu_s1, cpu_r1 = cpu_seconds(sender.pids), cpu_seconds(receiver.pids)
         t_w0 = time.time()
