@@ -136,16 +136,18 @@ def cpu_seconds(pids):
 
 def listening(pid, port):
     """True once the process's network namespace has a TCP socket listening on port;
-    /proc/PID/net/tcp is the table of that process's namespace."""
-    try:
-        with open(f"/proc/{pid}/net/tcp") as f:
-            next(f)
-            for line in f:
-                cols = line.split()
-                if cols[3] == "0A" and int(cols[1].split(":")[1], 16) == port:
-                    return True
-    except OSError:
-        pass
+    /proc/PID/net/tcp is the table of that process's namespace. The JVM binds an IPv6 socket
+    even for an IPv4 address (::ffff:192.0.2.11), so tcp6 counts as well."""
+    for table in ("tcp", "tcp6"):
+        try:
+            with open(f"/proc/{pid}/net/{table}") as f:
+                next(f)
+                for line in f:
+                    cols = line.split()
+                    if cols[3] == "0A" and int(cols[1].rsplit(":", 1)[1], 16) == port:
+                        return True
+        except OSError:
+            pass
     return False
 
 
