@@ -7,5 +7,5 @@ import picocli.CommandLine.Command;
     name = "bgp",
     description = "BGP tools: test a peering with a router, announce prefixes.",
     mixinStandardHelpOptions = true,
-    subcommands = {AnnounceCommand.class})
+    subcommands = {AnnounceCommand.class, CollectCommand.class})
 public final class BgpCommand {}

@@ -152,12 +152,13 @@ final class AsPathCodec {
     while (!out.isEmpty() && isConfed(out.get(out.size() - 1)) && remainingWasZeroBefore(out)) {
       out.remove(out.size() - 1);
     }
-    for (AsPathSegment s : as4) {
+    for (int i = 0; i < as4.size(); i++) {
+      AsPathSegment s = as4.get(i);
       AsPathSegment last = out.isEmpty() ? null : out.get(out.size() - 1);
-      if (last != null && last.type() == AsPathSegment.Type.AS_SEQUENCE
+      if (i == 0 && last != null && last.type() == AsPathSegment.Type.AS_SEQUENCE
           && s.type() == AsPathSegment.Type.AS_SEQUENCE
           && last.asns().size() + s.asns().size() <= 255) {
-        // One sequence cut in two by the reconciliation: join it again.
+        // One sequence cut in two at the join of the old and new speakers' parts: join it again.
         List<Asn> joined = new ArrayList<>(last.asns());
         joined.addAll(s.asns());
         out.set(out.size() - 1, new AsPathSegment(AsPathSegment.Type.AS_SEQUENCE, joined));

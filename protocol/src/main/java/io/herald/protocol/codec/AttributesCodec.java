@@ -214,7 +214,13 @@ final class AttributesCodec {
       for (PathAttribute a : attributes) {
         if (a instanceof AsPath p && AsPathCodec.needsAs4Path(p)) {
           as4Path = new As4Path(AsPathCodec.as4Segments(p));
-        } else if (a instanceof Aggregator g && !g.asn().isTwoOctet()) {
+        }
+      }
+      for (PathAttribute a : attributes) {
+        // A receiver ignores AS4_PATH when AGGREGATOR holds anything but AS_TRANS (RFC 6793
+        // §4.2.3). So beside an AS4_PATH, even a 2-octet aggregator AS travels as AS_TRANS plus
+        // AS4_AGGREGATOR; the receiver then takes both AS4 attributes and loses nothing.
+        if (a instanceof Aggregator g && (!g.asn().isTwoOctet() || as4Path != null)) {
           as4Aggregator = new As4Aggregator(g.asn(), g.address());
         }
       }
@@ -227,6 +233,13 @@ final class AttributesCodec {
       if (!as4Written && !(a instanceof UnknownAttribute) && a.typeCode() > PathAttribute.AS4_AGGREGATOR) {
         writeAs4(as4Path, as4Aggregator, out);
         as4Written = true;
+      }
+      if (a instanceof Aggregator g && as4Aggregator != null) {
+        int at = begin(out, AttributeSpec.Flags.OPTIONAL_TRANSITIVE, PathAttribute.AGGREGATOR);
+        out.writeShort((int) Asn.AS_TRANS.value());
+        out.writeBytes(g.address().getAddress());
+        end(out, at, false);
+        continue;
       }
       encode(a, ctx, out);
     }

@@ -192,8 +192,8 @@ public sealed interface Action {
   }
 
   /**
-   * The Established session on this connection ended (emitted right after its {@link
-   * CloseConnection}): stop sending UPDATEs and forget what was advertised.
+   * The Established session on this connection ended: stop sending UPDATEs and forget what was
+   * advertised. Emitted before the closing NOTIFICATION and the {@link CloseConnection}.
    */
   record SessionDown(ConnectionId connection, DownReason reason) implements Action {
     public SessionDown {

@@ -230,6 +230,10 @@ public final class SessionFsm {
     // ---- connection events ---------------------------------------------------------------
 
     void onConnection(Connection c, FsmEvent.ConnectionEvent e) {
+      if (c.phase() == Phase.CONNECT && e.type() != FsmEvent.Type.TCP_CR_ACKED
+          && e.type() != FsmEvent.Type.TCP_CONNECTION_FAILS) {
+        return; // no TCP connection yet: nothing can arrive on it, no timer of it runs
+      }
       switch (e.type()) {
         case TCP_CR_ACKED -> {
           if (c.phase() == Phase.CONNECT) {
@@ -470,18 +474,18 @@ public final class SessionFsm {
       failures++;
     }
 
-    /** Cancels the connection's timers, sends the NOTIFICATION if any, closes, reports down. */
+    /** Cancels the connection's timers, reports down, sends the NOTIFICATION if any, closes. */
     private void close(Connection c, Optional<Notification> send, DownReason reason) {
       conns.removeIf(x -> x.id().equals(c.id()));
       if (c.phase().tcpEstablished()) {
         emit(new Action.CancelTimer(TimerKey.hold(c.id())));
         emit(new Action.CancelTimer(TimerKey.keepalive(c.id())));
       }
-      send.ifPresent(n -> emit(new Action.Send(c.id(), n)));
-      emit(new Action.CloseConnection(c.id(), reason));
       if (c.phase() == Phase.ESTABLISHED) {
         emit(new Action.SessionDown(c.id(), reason));
       }
+      send.ifPresent(n -> emit(new Action.Send(c.id(), n)));
+      emit(new Action.CloseConnection(c.id(), reason)); // always the last word on an id
     }
 
     // ---- timers --------------------------------------------------------------------------

@@ -50,6 +50,9 @@ public final class BgpTransport implements AutoCloseable {
       throw new IllegalStateException("native epoll is not available: " + Epoll.unavailabilityCause());
     }
     this.group = new MultiThreadIoEventLoopGroup(threads, EpollIoHandler.newFactory());
+    // The pooled allocator initialises lazily and slowly (arenas, thread caches); do it now,
+    // not on a session's first write.
+    io.netty.buffer.ByteBufAllocator.DEFAULT.directBuffer(4096).release();
   }
 
   /** An event loop for a session: its FSM, timers and channel all run on this one thread. */

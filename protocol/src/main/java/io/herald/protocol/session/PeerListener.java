@@ -17,6 +17,13 @@ public interface PeerListener {
    */
   default void tableSent(int announced, int withdrawn, Duration elapsed) {}
 
+  /**
+   * An UPDATE from the peer on the Established session, with the RFC 7606 issues that did not
+   * reset it (treat-as-withdraw: consider its NLRI withdrawn).
+   */
+  default void updateReceived(io.herald.protocol.message.Update update,
+      java.util.List<io.herald.protocol.codec.BgpError> issues) {}
+
   record Established(
       InetSocketAddress local, InetSocketAddress remote, long peerAs, int holdTimeSeconds,
       Set<String> families, boolean fourOctetAs, boolean extendedMessage) {}

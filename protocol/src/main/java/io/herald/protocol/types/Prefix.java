@@ -17,7 +17,23 @@ public final class Prefix implements Comparable<Prefix> {
   private Prefix(byte[] address, int length) {
     this.address = address;
     this.length = length;
-    this.hash = 31 * Arrays.hashCode(address) + length;
+    this.hash = hash(address, length);
+  }
+
+  /**
+   * Mixes every address bit into the hash. {@code Arrays.hashCode} is a poor fit here: runs of
+   * consecutive host routes (the common case for a load balancer's pools) collapse onto a few
+   * thousand values, which turns hash tables of 100k prefixes into long chains.
+   */
+  private static int hash(byte[] a, int length) {
+    long h = length * 0x9E3779B97F4A7C15L;
+    for (int i = 0; i < a.length; i += 4) {
+      int word = ((a[i] & 0xff) << 24) | ((a[i + 1] & 0xff) << 16) | ((a[i + 2] & 0xff) << 8) | (a[i + 3] & 0xff);
+      h = (h ^ word) * 0xBF58476D1CE4E5B9L;
+      h ^= h >>> 31;
+    }
+    h = (h ^ (h >>> 29)) * 0x94D049BB133111EBL;
+    return (int) (h ^ (h >>> 32));
   }
 
   /** A prefix from an address and length; host bits are rejected, not silently cleared. */

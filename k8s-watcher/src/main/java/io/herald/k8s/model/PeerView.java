@@ -1,0 +1,13 @@
+package io.herald.k8s.model;
+
+import java.util.List;
+import java.util.Objects;
+
+/** A BGPPeer reduced to its name and the nodes that peer with it (empty selectors: every node). */
+public record PeerView(String name, List<LabelSelectorView> nodeSelectors) {
+
+  public PeerView {
+    Objects.requireNonNull(name, "name");
+    nodeSelectors = List.copyOf(nodeSelectors);
+  }
+}

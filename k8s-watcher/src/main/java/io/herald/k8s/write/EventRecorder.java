@@ -1,0 +1,131 @@
+package io.herald.k8s.write;
+
+import io.fabric8.kubernetes.api.model.Event;
+import io.fabric8.kubernetes.api.model.EventBuilder;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientException;
+import io.fabric8.kubernetes.client.dsl.base.PatchContext;
+import io.fabric8.kubernetes.client.dsl.base.PatchType;
+import io.herald.k8s.event.EventAggregator;
+import io.herald.k8s.event.EventSpec;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Writes core/v1 Events with client-go-style aggregation ({@link EventAggregator}). Callers never
+ * block: every occurrence is handed to one writer thread, which owns the aggregator and talks to
+ * the API; pending counts are flushed every {@code minInterval}.
+ */
+public final class EventRecorder implements AutoCloseable {
+
+  private static final Logger log = LoggerFactory.getLogger(EventRecorder.class);
+
+  private final KubernetesClient client;
+  private final Clock clock;
+  private final String host;
+  private final EventAggregator aggregator;
+  private final ScheduledExecutorService writer;
+
+  /**
+   * @param host the {@code source.host} of written Events (the node name for the speaker)
+   * @param minInterval at most one write per Event in this interval
+   */
+  public EventRecorder(KubernetesClient client, Clock clock, String host, Duration minInterval) {
+    this.client = client;
+    this.clock = clock;
+    this.host = host;
+    this.aggregator = new EventAggregator(minInterval, Duration.ofHours(1));
+    this.writer = Executors.newSingleThreadScheduledExecutor(r -> {
+      Thread t = new Thread(r, "herald-event-recorder");
+      t.setDaemon(true);
+      return t;
+    });
+    long ms = Math.max(1, minInterval.toMillis());
+    writer.scheduleWithFixedDelay(this::flush, ms, ms, TimeUnit.MILLISECONDS);
+  }
+
+  /** Records one occurrence now; returns at once. */
+  public void record(EventSpec spec) {
+    Instant now = clock.instant();
+    writer.execute(() -> aggregator.observe(spec, now).ifPresent(this::write));
+  }
+
+  /** Runs every queued write and flush; for tests and orderly shutdown. */
+  public void drain() throws InterruptedException {
+    var done = new java.util.concurrent.CountDownLatch(1);
+    writer.execute(() -> {
+      flush();
+      done.countDown();
+    });
+    done.await();
+  }
+
+  private void flush() {
+    try {
+      aggregator.flush(clock.instant()).forEach(this::write);
+    } catch (RuntimeException e) {
+      log.warn("event flush failed: {}", e.toString());
+    }
+  }
+
+  private void write(EventAggregator.Write w) {
+    EventSpec s = w.spec();
+    String ns = s.involved().namespace();
+    try {
+      if (w.create()) {
+        client.v1().events().inNamespace(ns).resource(build(w)).create();
+      } else {
+        String patch = "{\"count\":" + w.count() + ",\"lastTimestamp\":\"" + time(w.last()) + "\"}";
+        client.v1().events().inNamespace(ns).withName(w.name()).patch(PatchContext.of(PatchType.JSON_MERGE), patch);
+      }
+    } catch (KubernetesClientException e) {
+      if (e.getCode() == 404 && !w.create()) {
+        // The Event expired or was deleted: create it again with the count so far.
+        try {
+          client.v1().events().inNamespace(ns).resource(build(w)).create();
+          return;
+        } catch (KubernetesClientException again) {
+          e = again;
+        }
+      }
+      log.warn("event {} {} on {}/{} not written: {}", s.type().text(), s.reason(), ns, s.involved().name(), e.getMessage());
+    }
+  }
+
+  private Event build(EventAggregator.Write w) {
+    EventSpec s = w.spec();
+    return new EventBuilder()
+        .withNewMetadata().withName(w.name()).withNamespace(s.involved().namespace()).endMetadata()
+        .withNewInvolvedObject()
+        .withApiVersion(s.involved().apiVersion()).withKind(s.involved().kind())
+        .withNamespace(s.involved().namespace()).withName(s.involved().name()).withUid(s.involved().uid())
+        .endInvolvedObject()
+        .withType(s.type().text()).withReason(s.reason()).withMessage(s.message())
+        .withNewSource().withComponent(s.component()).withHost(host).endSource()
+        .withReportingComponent(s.component()).withReportingInstance(host)
+        .withCount(w.count()).withFirstTimestamp(time(w.first())).withLastTimestamp(time(w.last()))
+        .build();
+  }
+
+  /** RFC 3339 seconds, as Kubernetes writes {@code metav1.Time}. */
+  private static String time(Instant t) {
+    return t.truncatedTo(ChronoUnit.SECONDS).toString();
+  }
+
+  @Override
+  public void close() {
+    writer.shutdown();
+    try {
+      writer.awaitTermination(5, TimeUnit.SECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+}

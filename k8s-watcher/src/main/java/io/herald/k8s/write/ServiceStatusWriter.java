@@ -1,0 +1,89 @@
+package io.herald.k8s.write;
+
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientException;
+import io.fabric8.kubernetes.client.dsl.base.PatchContext;
+import io.fabric8.kubernetes.client.dsl.base.PatchType;
+import io.herald.k8s.model.ServiceKey;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.stream.Collectors;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Writes a Service's {@code status.loadBalancer.ingress} (through the status subresource) and its
+ * {@code metallb.io/ip-allocated-from-pool} annotation. All writes go through one thread, so each
+ * Service has exactly one writer and writes to it keep their order; a write equal to the last one
+ * made is skipped.
+ */
+public final class ServiceStatusWriter implements AutoCloseable {
+
+  public static final String POOL_ANNOTATION = "metallb.io/ip-allocated-from-pool";
+
+  private static final Logger log = LoggerFactory.getLogger(ServiceStatusWriter.class);
+
+  /** What was written for a Service: its IPs and pool (both empty when cleared). */
+  public record Assignment(List<String> ips, String pool) {
+    public Assignment {
+      ips = List.copyOf(ips);
+      Objects.requireNonNull(pool, "pool");
+    }
+
+    public static final Assignment NONE = new Assignment(List.of(), "");
+  }
+
+  private final KubernetesClient client;
+  private final ExecutorService writer =
+      Executors.newSingleThreadExecutor(r -> {
+        Thread t = new Thread(r, "herald-status-writer");
+        t.setDaemon(true);
+        return t;
+      });
+  private final Map<ServiceKey, Assignment> written = new HashMap<>();
+
+  public ServiceStatusWriter(KubernetesClient client) {
+    this.client = client;
+  }
+
+  /**
+   * Sets the ingress IPs and the pool annotation; {@link Assignment#NONE} clears both. Completes
+   * with true when a write was made, false when it was already so; exceptionally on API errors.
+   */
+  public CompletableFuture<Boolean> write(ServiceKey key, Assignment a) {
+    return CompletableFuture.supplyAsync(() -> apply(key, a), writer);
+  }
+
+  private boolean apply(ServiceKey key, Assignment a) {
+    if (a.equals(written.get(key))) return false;
+    var svc = client.services().inNamespace(key.namespace()).withName(key.name());
+    String ingress = a.ips().stream().map(ip -> "{\"ip\":\"" + ip + "\",\"ipMode\":\"VIP\"}").collect(Collectors.joining(","));
+    try {
+      svc.subresource("status").patch(
+          PatchContext.of(PatchType.JSON_MERGE), "{\"status\":{\"loadBalancer\":{\"ingress\":[" + ingress + "]}}}");
+      String pool = a.pool().isEmpty() ? "null" : "\"" + a.pool() + "\"";
+      svc.patch(PatchContext.of(PatchType.JSON_MERGE), "{\"metadata\":{\"annotations\":{\"" + POOL_ANNOTATION + "\":" + pool + "}}}");
+    } catch (KubernetesClientException e) {
+      written.remove(key);
+      log.warn("status of Service {} not written: {}", key, e.getMessage());
+      throw e;
+    }
+    written.put(key, a);
+    return true;
+  }
+
+  /** Forgets a deleted Service. */
+  public void forget(ServiceKey key) {
+    writer.execute(() -> written.remove(key));
+  }
+
+  @Override
+  public void close() {
+    writer.shutdown();
+  }
+}

@@ -1,0 +1,274 @@
+package io.herald.protocol.rib;
+
+import io.herald.protocol.message.AddressFamily;
+import io.herald.protocol.types.Prefix;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.IdentityHashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+
+/**
+ * The Adj-RIB-Out of one peer (RFC 4271 §3.2): what we want the peer to have (desired) against
+ * what we have sent it (advertised). Pure and single-threaded: the session actor owns it.
+ *
+ * <p>The owner always hands over the <em>complete</em> desired set ({@link #setDesired}), never a
+ * delta; the difference to what was advertised is pending, and {@link #takePending} hands it out
+ * in batches, marking each batch advertised. The owner stops taking while the channel is not
+ * writable and resumes later; changes made meanwhile collapse, so a prefix that went A → B → A
+ * while blocked is not sent at all.
+ *
+ * <p>Only prefixes of the session's negotiated families take part ({@link #sessionUp}): an IPv6
+ * prefix is never pending on a session without IPv6 unicast. While no session is up nothing is
+ * pending.
+ *
+ * <p>Attribute sets are interned: equal {@link PathAttributes} share one instance, so comparing
+ * desired with advertised is mostly a reference check, and a batch groups prefixes by instance.
+ * Cost: {@code setDesired} is O(desired + advertised) hash look-ups in node-free tables that are
+ * reused across calls; {@code takePending} is O(batch).
+ */
+public final class AdjRibOut {
+  /** Desired routes of every family; values are canonical instances. */
+  private final PrefixTable<PathAttributes> desired = new PrefixTable<>();
+  /** What the peer holds, per our sends: prefix → canonical attribute set. */
+  private final PrefixTable<PathAttributes> advertised = new PrefixTable<>();
+  /** Prefixes to send: desired differs from advertised, or a refresh asked to re-send. */
+  private final PrefixTable<Boolean> pending = new PrefixTable<>();
+  /** {@link #pending} in the order to send; may hold prefixes no longer pending (skipped). */
+  private final ArrayDeque<Prefix> queue = new ArrayDeque<>();
+  /** Prefixes a route refresh asked to send again although unchanged (RFC 2918 §4). */
+  private final PrefixTable<Boolean> resend = new PrefixTable<>();
+  /** Equal attribute sets → one canonical instance. */
+  private final HashMap<PathAttributes, PathAttributes> interned = new HashMap<>();
+  /** Instances seen in the current {@link #setDesired} call → canonical; usually a handful. */
+  private final IdentityHashMap<PathAttributes, PathAttributes> canonicalOf = new IdentityHashMap<>();
+  private int pruneThreshold = 256;
+  private boolean ipv4;
+  private boolean ipv6;
+
+  /**
+   * A session reached Established with these negotiated families: nothing is advertised yet, so
+   * every desired prefix of those families is pending.
+   */
+  public void sessionUp(Set<AddressFamily> families) {
+    advertised.clear();
+    resend.clear();
+    ipv4 = families.contains(AddressFamily.IPV4_UNICAST);
+    ipv6 = families.contains(AddressFamily.IPV6_UNICAST);
+    recompute();
+  }
+
+  /** The session ended: the peer forgot everything, and nothing is pending until the next one. */
+  public void sessionDown() {
+    advertised.clear();
+    resend.clear();
+    clearPending();
+    ipv4 = false;
+    ipv6 = false;
+  }
+
+  /**
+   * Replaces the desired set with {@code routes}: the complete set, not a change. The map is read
+   * once and not kept.
+   */
+  public void setDesired(Map<Prefix, PathAttributes> routes) {
+    desired.clear();
+    canonicalOf.clear();
+    PathAttributes lastSeen = null;
+    PathAttributes lastCanonical = null;
+    for (Map.Entry<Prefix, PathAttributes> e : routes.entrySet()) {
+      PathAttributes a = e.getValue();
+      if (a != lastSeen) { // most routes share one instance: skip the look-up
+        lastSeen = a;
+        lastCanonical = canonical(a);
+      }
+      desired.put(Objects.requireNonNull(e.getKey(), "prefix"), lastCanonical);
+    }
+    pruneInterned();
+    recompute();
+  }
+
+  /** Everything desired in {@code family} is sent again (RFC 2918 §4 route refresh). */
+  public void refresh(AddressFamily family) {
+    if (!negotiated(family)) {
+      return;
+    }
+    boolean v6 = family.equals(AddressFamily.IPV6_UNICAST);
+    for (int s = 0; s < desired.capacity(); s++) {
+      Prefix p = desired.keyAt(s);
+      if (p != null && p.isIpv6() == v6 && advertised.containsKey(p)) {
+        resend.put(p, Boolean.TRUE);
+        addPending(p);
+      }
+    }
+  }
+
+  public boolean hasPending() {
+    return pending.size() > 0;
+  }
+
+  /** How many prefixes are pending (withdrawals and announcements). */
+  public int pendingCount() {
+    return pending.size();
+  }
+
+  /** How many prefixes the peer holds according to what we sent. */
+  public int advertisedCount() {
+    return advertised.size();
+  }
+
+  /** The attribute set the peer holds for {@code prefix}, or null. */
+  public PathAttributes advertised(Prefix prefix) {
+    return advertised.get(prefix);
+  }
+
+  /**
+   * Up to {@code maxPrefixes} pending changes, marked advertised as they are returned: the caller
+   * must send all of them. Announcements are grouped by attribute set.
+   */
+  public RibDelta takePending(int maxPrefixes) {
+    if (maxPrefixes <= 0) {
+      throw new IllegalArgumentException("maxPrefixes must be positive: " + maxPrefixes);
+    }
+    if (pending.size() == 0) {
+      return RibDelta.EMPTY;
+    }
+    List<Prefix> withdrawn = new ArrayList<>();
+    IdentityHashMap<PathAttributes, List<Prefix>> groups = new IdentityHashMap<>();
+    List<PathAttributes> order = new ArrayList<>();
+    PathAttributes lastKey = null;
+    List<Prefix> lastGroup = null;
+    int n = 0;
+    while (n < maxPrefixes && !queue.isEmpty()) {
+      Prefix p = queue.poll();
+      if (pending.remove(p) == null) {
+        continue; // queued earlier, no longer pending
+      }
+      n++;
+      int h = PrefixTable.hash(p);
+      if (resend.size() > 0) {
+        resend.remove(p);
+      }
+      PathAttributes d = eligible(p) ? desired.get(p, h) : null;
+      if (d == null) {
+        if (advertised.remove(p) != null) {
+          withdrawn.add(p);
+        }
+        continue;
+      }
+      advertised.put(p, d, h);
+      if (d != lastKey) {
+        lastKey = d;
+        lastGroup = groups.get(d);
+        if (lastGroup == null) {
+          lastGroup = new ArrayList<>();
+          groups.put(d, lastGroup);
+          order.add(d);
+        }
+      }
+      lastGroup.add(p);
+    }
+    Map<PathAttributes, List<Prefix>> announced = new LinkedHashMap<>();
+    for (PathAttributes a : order) {
+      announced.put(a, groups.get(a));
+    }
+    return new RibDelta(withdrawn, announced);
+  }
+
+  /** pending := {p | desired(p) ≠ advertised(p)} ∪ (resend ∩ desired), within the families. */
+  private void recompute() {
+    clearPending();
+    if (!ipv4 && !ipv6) {
+      return;
+    }
+    for (int s = 0; s < desired.capacity(); s++) {
+      Prefix p = desired.keyAt(s);
+      if (p == null || !eligible(p)) {
+        continue;
+      }
+      int h = desired.hashAt(s);
+      PathAttributes c = desired.valueAt(s);
+      PathAttributes a = advertised.get(p, h);
+      if (a != c && a != null && a.equals(c)) {
+        advertised.put(p, c, h); // an older instance of an equal set: adopt the current one
+        a = c;
+      }
+      if (a != c || (resend.size() > 0 && resend.containsKey(p, h))) {
+        addPending(p, h);
+      }
+    }
+    for (int s = 0; s < advertised.capacity(); s++) {
+      Prefix p = advertised.keyAt(s);
+      if (p != null && !desired.containsKey(p, advertised.hashAt(s))) {
+        addPending(p, advertised.hashAt(s));
+      }
+    }
+  }
+
+  private void addPending(Prefix p) {
+    addPending(p, PrefixTable.hash(p));
+  }
+
+  private void addPending(Prefix p, int h) {
+    if (pending.put(p, Boolean.TRUE, h) == null) {
+      queue.add(p);
+    }
+  }
+
+  private void clearPending() {
+    pending.clear();
+    queue.clear();
+  }
+
+  private boolean eligible(Prefix p) {
+    return p.isIpv4() ? ipv4 : ipv6;
+  }
+
+  private boolean negotiated(AddressFamily f) {
+    return f.equals(AddressFamily.IPV4_UNICAST) ? ipv4 : f.equals(AddressFamily.IPV6_UNICAST) && ipv6;
+  }
+
+  /** The shared instance equal to {@code a}. */
+  private PathAttributes canonical(PathAttributes a) {
+    Objects.requireNonNull(a, "attributes");
+    PathAttributes c = canonicalOf.get(a);
+    if (c == null) {
+      c = interned.putIfAbsent(a, a);
+      if (c == null) {
+        c = a;
+      }
+      canonicalOf.put(a, c);
+    }
+    return c;
+  }
+
+  /**
+   * Keeps the intern table from growing without bound when callers build new sets every time:
+   * once it has doubled since the last look, drop the sets neither desired nor advertised.
+   * Dropping only costs an equals() later; comparisons never depend on identity alone.
+   */
+  private void pruneInterned() {
+    if (interned.size() < pruneThreshold) {
+      return;
+    }
+    Set<PathAttributes> live = java.util.Collections.newSetFromMap(new IdentityHashMap<>());
+    for (int s = 0; s < desired.capacity(); s++) {
+      if (desired.keyAt(s) != null) {
+        live.add(desired.valueAt(s));
+      }
+    }
+    for (int s = 0; s < advertised.capacity(); s++) {
+      if (advertised.keyAt(s) != null) {
+        live.add(advertised.valueAt(s));
+      }
+    }
+    interned.values().removeIf(v -> !live.contains(v));
+    // Look again only after the table doubles, so that many live sets do not cost a scan of
+    // every route on every call.
+    pruneThreshold = Math.max(256, 2 * interned.size());
+  }
+}

@@ -1,0 +1,632 @@
+package io.herald.protocol.session;
+
+import io.herald.protocol.attribute.AsPath;
+import io.herald.protocol.codec.BgpError;
+import io.herald.protocol.codec.CodecContext;
+import io.herald.protocol.codec.Inbound;
+import io.herald.protocol.codec.MessageEncoder;
+import io.herald.protocol.codec.UpdatePacker;
+import io.herald.protocol.fsm.Action;
+import io.herald.protocol.fsm.ConnectionId;
+import io.herald.protocol.fsm.DownReason;
+import io.herald.protocol.fsm.FsmEvent;
+import io.herald.protocol.fsm.Negotiated;
+import io.herald.protocol.fsm.PeerSettings;
+import io.herald.protocol.fsm.Phase;
+import io.herald.protocol.fsm.SessionFsm;
+import io.herald.protocol.fsm.SessionState;
+import io.herald.protocol.fsm.TableFraming;
+import io.herald.protocol.fsm.TimerKey;
+import io.herald.protocol.fsm.Transition;
+import io.herald.protocol.message.AddressFamily;
+import io.herald.protocol.message.RouteRefresh;
+import io.herald.protocol.message.Update;
+import io.herald.protocol.netty.BgpFrameDecoder;
+import io.herald.protocol.netty.BgpTransport;
+import io.herald.protocol.netty.SessionBridgeHandler;
+import io.herald.protocol.rib.AdjRibOut;
+import io.herald.protocol.rib.PathAttributes;
+import io.herald.protocol.rib.RibDelta;
+import io.herald.protocol.types.Prefix;
+import io.netty.buffer.Unpooled;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelFuture;
+import io.netty.channel.ChannelFutureListener;
+import io.netty.channel.EventLoop;
+import io.netty.channel.socket.SocketChannel;
+import io.netty.util.concurrent.ScheduledFuture;
+import java.net.Inet4Address;
+import java.net.Inet6Address;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.IdentityHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.OptionalLong;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One configured BGP peering: the thin shell around {@link SessionFsm}. Everything runs on one
+ * Netty event loop, so the FSM state, timers, channels and the Adj-RIB-Out need no locks; public
+ * methods hop onto that loop. The shell only carries out the FSM's actions and moves the desired
+ * routes through the Adj-RIB-Out into packed UPDATEs.
+ */
+public final class BgpPeer {
+  private static final Logger log = LoggerFactory.getLogger(BgpPeer.class);
+
+  /** Prefixes taken from the Adj-RIB-Out per round, so a slow channel is noticed between rounds. */
+  private static final int PREFIXES_PER_ROUND = 16_384;
+  /** RFC 4271 §5.1.5: LOCAL_PREF is sent to internal peers; 100 is the customary default. */
+  private static final long DEFAULT_LOCAL_PREF = 100;
+
+  private final BgpTransport transport;
+  private final PeerConfig config;
+  private final PeerListener listener;
+  private final EventLoop loop;
+  private final AdjRibOut rib = new AdjRibOut();
+
+  private SessionState state;
+  private final Map<ConnectionId, Conn> connections = new HashMap<>();
+  private final Map<TimerKey, ScheduledFuture<?>> timers = new HashMap<>();
+  private long nextInboundSerial;
+
+  private Map<Prefix, RouteAttributes> routes = Map.of();
+
+  // The Established session, if any.
+  private ConnectionId established;
+  private Negotiated negotiated;
+  private final Map<RouteAttributes, PathAttributes[]> exported = new IdentityHashMap<>();
+  private final Set<AddressFamily> endOfRibPending = new LinkedHashSet<>();
+  private final Set<AddressFamily> endOfRouteRefreshPending = new LinkedHashSet<>();
+  private boolean drainRequested;
+  private long batchStartNanos;
+  private int batchAnnounced;
+  private int batchWithdrawn;
+  private final Set<Prefix> unsendable = new java.util.HashSet<>();
+
+  private final AtomicLong updatesSent = new AtomicLong();
+  private final AtomicLong prefixesAnnounced = new AtomicLong();
+  private volatile Phase phase = Phase.IDLE;
+
+  /** One TCP connection the FSM knows of. */
+  private static final class Conn {
+    Channel channel;
+    ChannelFuture connecting;
+    CodecContext codec = CodecContext.INITIAL;
+  }
+
+  private BgpPeer(BgpTransport transport, PeerConfig config, PeerListener listener) {
+    this.transport = transport;
+    this.config = config;
+    this.listener = listener;
+    this.loop = transport.nextEventLoop();
+    this.state = SessionState.initial(settings(config), ThreadLocalRandom.current().nextLong());
+  }
+
+  public static BgpPeer create(BgpTransport transport, PeerConfig config, PeerListener listener) {
+    return new BgpPeer(transport, config, listener);
+  }
+
+  static PeerSettings settings(PeerConfig c) {
+    List<AddressFamily> families = new ArrayList<>();
+    // IPv4 first when both: End-of-RIB goes out in this order.
+    if (c.families().contains(AddressFamily.IPV4_UNICAST)) {
+      families.add(AddressFamily.IPV4_UNICAST);
+    }
+    if (c.families().contains(AddressFamily.IPV6_UNICAST)) {
+      families.add(AddressFamily.IPV6_UNICAST);
+    }
+    PeerSettings s = PeerSettings.defaults(c.localAs(), c.peerAs(), c.routerId())
+        .withHoldTime(c.holdTime())
+        .withConnectRetry(c.connectRetry(), PeerSettings.DEFAULT_MAX_CONNECT_RETRY_TIME)
+        .withPassive(c.passive())
+        .withFamilies(families);
+    if (c.gracefulRestart()) {
+      s = s.withGracefulRestart(Optional.of(
+          new PeerSettings.GracefulRestartSettings(c.restartTime(), c.restarting())));
+    }
+    return s;
+  }
+
+  public PeerConfig config() {
+    return config;
+  }
+
+  /** The FSM state as last seen (readable from any thread). */
+  public Phase phase() {
+    return phase;
+  }
+
+  public long updatesSent() {
+    return updatesSent.get();
+  }
+
+  /** Starts the session (RFC 4271 §8.1.2 Event 1, ManualStart; passive per configuration). */
+  public void start() {
+    onLoop(() -> apply(new FsmEvent.ManualStart()));
+  }
+
+  /**
+   * The complete set of routes this peer should have, replacing the previous one. Only the
+   * difference goes on the wire; the session is never reset for it.
+   */
+  public void setRoutes(Map<Prefix, RouteAttributes> desired) {
+    Map<Prefix, RouteAttributes> copy = Map.copyOf(desired);
+    onLoop(() -> {
+      routes = copy;
+      if (established != null) {
+        markBatchStart();
+        rib.setDesired(exportAll());
+        drain();
+      }
+    });
+  }
+
+  /**
+   * Stops the session: Cease/Administrative Shutdown with {@code text} as the RFC 9003 shutdown
+   * communication on every open connection. Completes when every connection is closed.
+   */
+  public CompletableFuture<Void> shutdown(String text) {
+    return stopWith(new FsmEvent.ManualStop(text));
+  }
+
+  /** Removes the peer from configuration: Cease/Peer De-configured (RFC 4486 §4, 6/3). */
+  public CompletableFuture<Void> deconfigure() {
+    return stopWith(new FsmEvent.PeerDeconfigured());
+  }
+
+  private CompletableFuture<Void> stopWith(FsmEvent stop) {
+    CompletableFuture<Void> done = new CompletableFuture<>();
+    onLoop(() -> {
+      // Collect the channels first: the FSM's CloseConnection actions forget them.
+      List<CompletableFuture<Void>> closing = new ArrayList<>();
+      for (Conn c : connections.values()) {
+        if (c.channel != null) {
+          closing.add(closed(c.channel));
+        }
+      }
+      apply(stop);
+      CompletableFuture.allOf(closing.toArray(CompletableFuture[]::new))
+          .whenComplete((v, e) -> done.complete(null));
+    });
+    return done;
+  }
+
+  private static CompletableFuture<Void> closed(Channel ch) {
+    CompletableFuture<Void> f = new CompletableFuture<>();
+    ch.closeFuture().addListener(x -> f.complete(null));
+    return f;
+  }
+
+  /** A connection the listener accepted from this peer's address (RFC 4271 §8.1.4 Event 17). */
+  void accept(SocketChannel ch) {
+    onLoop(() -> {
+      ConnectionId id = ConnectionId.inbound(nextInboundSerial++);
+      Conn conn = new Conn();
+      conn.channel = ch;
+      connections.put(id, conn);
+      config.tcp().ttl().ifPresent(ttl -> setTtl(ch, ttl));
+      install(ch, id);
+      apply(new FsmEvent.TcpConnectionConfirmed(id));
+    });
+  }
+
+  private static void setTtl(SocketChannel ch, int ttl) {
+    // Accepted sockets inherit the listener's options; the TTL is per peer, so set it here.
+    try {
+      var opt = ch.remoteAddress().getAddress() instanceof Inet6Address
+          ? new io.netty.channel.unix.IntegerUnixChannelOption("IPV6_UNICAST_HOPS", 41, 16)
+          : new io.netty.channel.unix.IntegerUnixChannelOption("IP_TTL", 0, 2);
+      ch.config().setOption(opt, ttl);
+    } catch (RuntimeException e) {
+      log.warn("cannot set TTL {} on {}: {}", ttl, ch, e.toString());
+    }
+  }
+
+  private void install(Channel ch, ConnectionId id) {
+    ch.pipeline().addLast("frames", new BgpFrameDecoder());
+    ch.pipeline().addLast("session", new SessionBridgeHandler(new SessionBridgeHandler.Sink() {
+      @Override
+      public CodecContext codecContext() {
+        Conn c = connections.get(id);
+        return c == null ? CodecContext.INITIAL : c.codec;
+      }
+
+      @Override
+      public void inbound(Inbound inbound) {
+        onLoop(() -> received(id, inbound));
+      }
+
+      @Override
+      public void writabilityChanged(boolean writable) {
+        if (writable) {
+          onLoop(() -> {
+            if (id.equals(established)) {
+              drain();
+            }
+          });
+        }
+      }
+
+      @Override
+      public void closed(Throwable cause) {
+        onLoop(() -> {
+          if (connections.containsKey(id)) {
+            if (cause != null) {
+              log.debug("connection {} to {} failed: {}", id, config.peer(), cause.toString());
+            }
+            apply(new FsmEvent.TcpConnectionFails(id));
+          }
+        });
+      }
+    }));
+  }
+
+  private void received(ConnectionId id, Inbound inbound) {
+    if (!connections.containsKey(id)) {
+      return;
+    }
+    apply(FsmEvent.received(id, inbound));
+    if (inbound instanceof Inbound.Message m && m.message() instanceof Update u
+        && id.equals(established)) {
+      listener.updateReceived(u, m.issues());
+    }
+  }
+
+  private void onLoop(Runnable r) {
+    if (loop.inEventLoop()) {
+      r.run();
+    } else {
+      loop.execute(r);
+    }
+  }
+
+  private void apply(FsmEvent event) {
+    Phase before = state.phase();
+    Transition t;
+    try {
+      t = SessionFsm.step(state, event);
+    } catch (RuntimeException e) {
+      // A bug in the FSM must not kill the event loop; the session stays where it was.
+      log.error("FSM failed on {} in {}", event, before, e);
+      return;
+    }
+    state = t.next();
+    drainRequested = false;
+    String reason = "";
+    for (Action a : t.actions()) {
+      if (a instanceof Action.CloseConnection c && !c.reason().toString().isEmpty()) {
+        reason = c.reason().toString();
+      }
+      perform(a);
+    }
+    if (drainRequested) {
+      drainRequested = false;
+      drain();
+    }
+    Phase after = state.phase();
+    phase = after;
+    if (after != before) {
+      listener.stateChanged(name(before), name(after), reason);
+    }
+  }
+
+  private static String name(Phase p) {
+    return switch (p) {
+      case IDLE -> "Idle";
+      case CONNECT -> "Connect";
+      case ACTIVE -> "Active";
+      case OPEN_SENT -> "OpenSent";
+      case OPEN_CONFIRM -> "OpenConfirm";
+      case ESTABLISHED -> "Established";
+    };
+  }
+
+  private void perform(Action action) {
+    switch (action.type()) {
+      case CONNECT -> connect(((Action.Connect) action).connection());
+      case SEND -> {
+        Action.Send s = (Action.Send) action;
+        Conn c = connections.get(s.connection());
+        if (c != null && c.channel != null) {
+          c.channel.writeAndFlush(Unpooled.wrappedBuffer(MessageEncoder.encode(s.message(), c.codec)));
+        }
+      }
+      case SET_CODEC_CONTEXT -> {
+        Action.SetCodecContext s = (Action.SetCodecContext) action;
+        Conn c = connections.get(s.connection());
+        if (c != null) {
+          c.codec = s.context();
+        }
+      }
+      case CLOSE_CONNECTION -> close((Action.CloseConnection) action);
+      case ARM_TIMER -> arm((Action.ArmTimer) action);
+      case CANCEL_TIMER -> {
+        ScheduledFuture<?> f = timers.remove(((Action.CancelTimer) action).key());
+        if (f != null) {
+          f.cancel(false);
+        }
+      }
+      case SESSION_ESTABLISHED -> established((Action.SessionEstablished) action);
+      case SESSION_DOWN -> sessionDown((Action.SessionDown) action);
+      case ADVERTISE_TABLE -> advertiseTable((Action.AdvertiseTable) action);
+      case INBOUND_ISSUE -> {
+        for (BgpError e : ((Action.InboundIssue) action).issues()) {
+          log.info("peer {}: {} ({}) in UPDATE: {}", config.peer(), e.code(), e.action(), e.detail());
+        }
+      }
+    }
+  }
+
+  private void connect(ConnectionId id) {
+    Conn conn = new Conn();
+    connections.put(id, conn);
+    InetSocketAddress remote = config.peer();
+    conn.connecting = transport.connect(loop, remote, config.tcp(), ch -> install(ch, id));
+    conn.connecting.addListener((ChannelFutureListener) f -> onLoop(() -> {
+      if (connections.get(id) != conn) {
+        f.channel().close(); // the FSM gave this attempt up meanwhile
+        return;
+      }
+      conn.connecting = null;
+      if (f.isSuccess()) {
+        conn.channel = f.channel();
+        apply(new FsmEvent.TcpCrAcked(id));
+      } else {
+        log.debug("connect to {} failed: {}", remote, f.cause() == null ? "cancelled" : f.cause().toString());
+        apply(new FsmEvent.TcpConnectionFails(id));
+      }
+    }));
+  }
+
+  private void close(Action.CloseConnection c) {
+    Conn conn = connections.remove(c.connection());
+    if (conn == null) {
+      return;
+    }
+    if (conn.channel != null) {
+      // Close after what was written before (a NOTIFICATION) is flushed.
+      conn.channel.writeAndFlush(Unpooled.EMPTY_BUFFER).addListener(ChannelFutureListener.CLOSE);
+    } else if (conn.connecting != null) {
+      conn.connecting.cancel(false);
+      conn.connecting.channel().close();
+    }
+  }
+
+  private void arm(Action.ArmTimer a) {
+    ScheduledFuture<?> old = timers.remove(a.key());
+    if (old != null) {
+      old.cancel(false);
+    }
+    ScheduledFuture<?>[] self = new ScheduledFuture<?>[1];
+    self[0] = loop.schedule(() -> {
+      // A timer cancelled or re-armed after this run was queued must not fire.
+      if (timers.get(a.key()) == self[0]) {
+        timers.remove(a.key());
+        apply(a.key().expiryEvent());
+      }
+    }, a.duration().toNanos(), TimeUnit.NANOSECONDS);
+    timers.put(a.key(), self[0]);
+  }
+
+  private void established(Action.SessionEstablished e) {
+    established = e.connection();
+    negotiated = e.negotiated();
+    exported.clear();
+    unsendable.clear();
+    endOfRibPending.clear();
+    endOfRouteRefreshPending.clear();
+    rib.sessionDown();
+    rib.sessionUp(negotiated.families());
+    markBatchStart();
+    rib.setDesired(exportAll());
+    Channel ch = connections.get(established).channel;
+    Set<String> families = new java.util.TreeSet<>();
+    for (AddressFamily f : negotiated.families()) {
+      families.add(f.afi().name().toLowerCase(java.util.Locale.ROOT) + "-unicast");
+    }
+    listener.established(new PeerListener.Established(
+        (InetSocketAddress) ch.localAddress(), (InetSocketAddress) ch.remoteAddress(),
+        negotiated.peerAsn().value(), (int) negotiated.holdTime().getSeconds(), families,
+        negotiated.fourOctetAs(), negotiated.extendedMessage()));
+  }
+
+  private void sessionDown(Action.SessionDown d) {
+    if (d.connection().equals(established)) {
+      established = null;
+      negotiated = null;
+      rib.sessionDown();
+      endOfRibPending.clear();
+      endOfRouteRefreshPending.clear();
+      log.info("session with {} down: {}", config.peer(), d.reason());
+    }
+  }
+
+  private void advertiseTable(Action.AdvertiseTable a) {
+    if (!a.connection().equals(established)) {
+      return;
+    }
+    switch (a.framing()) {
+      case INITIAL -> endOfRibPending.add(a.family());
+      case REFRESH -> {
+        markBatchStart();
+        rib.refresh(a.family());
+      }
+      case ENHANCED_REFRESH -> {
+        markBatchStart();
+        send(RouteRefresh.of(a.family(), RouteRefresh.BEGIN_OF_ROUTE_REFRESH));
+        rib.refresh(a.family());
+        endOfRouteRefreshPending.add(a.family());
+      }
+    }
+    // One drain after the whole step: the FSM asks for every family's table in one step, and
+    // the tables should leave together with their End-of-RIB markers.
+    drainRequested = true;
+  }
+
+  private void send(io.herald.protocol.message.BgpMessage m) {
+    Conn c = connections.get(established);
+    c.channel.write(Unpooled.wrappedBuffer(MessageEncoder.encode(m, c.codec)));
+  }
+
+  private void markBatchStart() {
+    if (batchAnnounced == 0 && batchWithdrawn == 0) {
+      batchStartNanos = System.nanoTime();
+    }
+  }
+
+  /**
+   * Writes pending changes while the channel takes them. Stops when it is not writable; the
+   * writability event resumes, and changes made meanwhile collapse into the next diff.
+   */
+  private void drain() {
+    if (established == null) {
+      return;
+    }
+    Conn conn = connections.get(established);
+    if (conn == null || conn.channel == null) {
+      return;
+    }
+    Channel ch = conn.channel;
+    CodecContext codec = conn.codec;
+    ChannelFuture last = null;
+    while (ch.isWritable() && rib.hasPending()) {
+      RibDelta delta = rib.takePending(PREFIXES_PER_ROUND);
+      for (byte[] frame : UpdatePacker.pack(delta.withdrawn(), delta.announced(), codec)) {
+        last = ch.write(Unpooled.wrappedBuffer(frame));
+        updatesSent.incrementAndGet();
+      }
+      batchWithdrawn += delta.withdrawn().size();
+      int announced = 0;
+      for (List<Prefix> ps : delta.announced().values()) {
+        announced += ps.size();
+      }
+      batchAnnounced += announced;
+      prefixesAnnounced.addAndGet(announced);
+    }
+    if (rib.hasPending()) {
+      ch.flush();
+      return;
+    }
+    for (AddressFamily f : endOfRibPending) {
+      last = ch.write(Unpooled.wrappedBuffer(UpdatePacker.endOfRib(f)));
+    }
+    boolean initial = !endOfRibPending.isEmpty();
+    endOfRibPending.clear();
+    for (AddressFamily f : endOfRouteRefreshPending) {
+      send(RouteRefresh.of(f, RouteRefresh.END_OF_ROUTE_REFRESH));
+    }
+    endOfRouteRefreshPending.clear();
+    ch.flush();
+    if (last != null || initial) {
+      int a = batchAnnounced;
+      int w = batchWithdrawn;
+      long start = batchStartNanos;
+      batchAnnounced = 0;
+      batchWithdrawn = 0;
+      ChannelFuture done = last != null ? last : ch.newSucceededFuture();
+      done.addListener(f -> listener.tableSent(a, w, Duration.ofNanos(System.nanoTime() - start)));
+    }
+  }
+
+  /** Export policy: what this peer is sent for each desired route (RFC 4271 §5.1, §9.1.3). */
+  private Map<Prefix, PathAttributes> exportAll() {
+    Conn conn = connections.get(established);
+    InetAddress local = ((InetSocketAddress) conn.channel.localAddress()).getAddress();
+    Map<Prefix, PathAttributes> out = new HashMap<>(routes.size() * 2);
+    for (Map.Entry<Prefix, RouteAttributes> e : routes.entrySet()) {
+      Prefix p = e.getKey();
+      PathAttributes[] byFamily = exported.computeIfAbsent(e.getValue(), ra -> new PathAttributes[2]);
+      int slot = p.isIpv4() ? 0 : 1;
+      if (byFamily[slot] == null) {
+        byFamily[slot] = export(e.getValue(), p.isIpv4(), local).orElse(null);
+      }
+      if (byFamily[slot] == null) {
+        if (unsendable.add(p)) {
+          log.warn("peer {}: no {} next hop for {}; not announced (set one with --next-hop)",
+              config.peer(), p.isIpv4() ? "IPv4" : "IPv6", p);
+        }
+        continue;
+      }
+      out.put(p, byFamily[slot]);
+    }
+    return out;
+  }
+
+  private Optional<PathAttributes> export(RouteAttributes ra, boolean ipv4, InetAddress local) {
+    InetAddress nextHop = ra.nextHop().orElse(local);
+    if (ipv4 != (nextHop instanceof Inet4Address)) {
+      nextHop = ra.nextHop().filter(a -> ipv4 == (a instanceof Inet4Address))
+          .orElse(ipv4 == (local instanceof Inet4Address) ? local : null);
+      if (nextHop == null) {
+        return Optional.empty();
+      }
+    }
+    boolean internal = config.isInternal();
+    AsPath path = internal ? AsPath.EMPTY : AsPath.sequence(config.localAs());
+    OptionalLong localPref = internal
+        ? OptionalLong.of(ra.localPref().orElse(DEFAULT_LOCAL_PREF))
+        : OptionalLong.empty();
+    return Optional.of(new PathAttributes(io.herald.protocol.attribute.Origin.IGP, path, nextHop,
+        Optional.empty(), ra.multiExitDisc(), localPref, ra.communities(), ra.largeCommunities()));
+  }
+
+  /**
+   * Runs the export, diff and packing code over {@code routes} a few times without sending
+   * anything, so that the first session does not pay for class loading and JIT compilation. Worth
+   * it before a large initial table; takes about as long as packing the table a few times.
+   */
+  public static void warmUp(Map<Prefix, RouteAttributes> routes, int rounds) {
+    InetAddress v4 = io.herald.protocol.types.IpLiterals.parse("192.0.2.1");
+    InetAddress v6 = io.herald.protocol.types.IpLiterals.parse("2001:db8::1");
+    Map<RouteAttributes, PathAttributes[]> cache = new IdentityHashMap<>();
+    Map<Prefix, PathAttributes> desired = new HashMap<>(routes.size() * 2);
+    for (Map.Entry<Prefix, RouteAttributes> e : routes.entrySet()) {
+      boolean ipv4 = e.getKey().isIpv4();
+      PathAttributes[] slot = cache.computeIfAbsent(e.getValue(), ra -> new PathAttributes[2]);
+      int i = ipv4 ? 0 : 1;
+      if (slot[i] == null) {
+        RouteAttributes ra = e.getValue();
+        slot[i] = new PathAttributes(io.herald.protocol.attribute.Origin.IGP,
+            AsPath.sequence(io.herald.protocol.types.Asn.of(64512)), ipv4 ? v4 : v6, Optional.empty(),
+            ra.multiExitDisc(), ra.localPref(), ra.communities(), ra.largeCommunities());
+      }
+      desired.put(e.getKey(), slot[i]);
+    }
+    for (int r = 0; r < rounds; r++) {
+      AdjRibOut warm = new AdjRibOut();
+      warm.sessionUp(Set.of(AddressFamily.IPV4_UNICAST, AddressFamily.IPV6_UNICAST));
+      warm.setDesired(desired);
+      while (warm.hasPending()) {
+        RibDelta d = warm.takePending(PREFIXES_PER_ROUND);
+        UpdatePacker.pack(d.withdrawn(), d.announced(), CodecContext.AS4_DUAL_STACK);
+      }
+      warm.setDesired(Map.of());
+      while (warm.hasPending()) {
+        RibDelta d = warm.takePending(PREFIXES_PER_ROUND);
+        UpdatePacker.pack(d.withdrawn(), d.announced(), CodecContext.AS4_DUAL_STACK);
+      }
+    }
+  }
+
+  /** Counters for status pages. */
+  public long prefixesAnnounced() {
+    return prefixesAnnounced.get();
+  }
+
+  @Override
+  public String toString() {
+    return "BgpPeer[" + config.peer() + " AS" + config.peerAs() + " " + phase + "]";
+  }
+}

@@ -1,0 +1,291 @@
+package io.herald.protocol.rib;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.herald.protocol.attribute.AsPath;
+import io.herald.protocol.attribute.Community;
+import io.herald.protocol.message.AddressFamily;
+import io.herald.protocol.types.Asn;
+import io.herald.protocol.types.IpLiterals;
+import io.herald.protocol.types.Prefix;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.Set;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+class AdjRibOutTest {
+  private static final Set<AddressFamily> V4 = Set.of(AddressFamily.IPV4_UNICAST);
+  private static final Set<AddressFamily> BOTH =
+      Set.of(AddressFamily.IPV4_UNICAST, AddressFamily.IPV6_UNICAST);
+
+  private static final Prefix P1 = Prefix.parse("192.0.2.1/32");
+  private static final Prefix P2 = Prefix.parse("192.0.2.2/32");
+  private static final Prefix P3 = Prefix.parse("198.51.100.0/24");
+  private static final Prefix V6 = Prefix.parse("2001:db8::1/128");
+
+  /** A fresh instance each call: equal sets must still group and compare as one. */
+  private static PathAttributes attrs(int community) {
+    return PathAttributes.of(AsPath.sequence(Asn.of(64512)), IpLiterals.parse("192.0.2.254"))
+        .withCommunities(List.of(Community.of(64512, community)));
+  }
+
+  private static PathAttributes attrs6() {
+    return PathAttributes.of(AsPath.sequence(Asn.of(64512)), IpLiterals.parse("2001:db8::fe"));
+  }
+
+  private static RibDelta takeAll(AdjRibOut rib) {
+    return rib.takePending(Integer.MAX_VALUE);
+  }
+
+  @Test
+  void firstSessionAnnouncesEverythingGroupedByAttributes() {
+    AdjRibOut rib = new AdjRibOut();
+    rib.setDesired(Map.of(P1, attrs(1), P2, attrs(1), P3, attrs(2)));
+    assertThat(rib.hasPending()).as("no session, nothing to send").isFalse();
+
+    rib.sessionUp(V4);
+    RibDelta d = takeAll(rib);
+    assertThat(d.withdrawn()).isEmpty();
+    assertThat(d.announced()).hasSize(2);
+    assertThat(d.announced().get(attrs(1))).containsExactlyInAnyOrder(P1, P2);
+    assertThat(d.announced().get(attrs(2))).containsExactly(P3);
+    assertThat(rib.hasPending()).isFalse();
+    assertThat(rib.advertisedCount()).isEqualTo(3);
+  }
+
+  @Test
+  void equalAttributeSetsShareOneInstance() {
+    AdjRibOut rib = new AdjRibOut();
+    rib.sessionUp(V4);
+    rib.setDesired(Map.of(P1, attrs(1), P2, attrs(1)));
+    takeAll(rib);
+    assertThat(rib.advertised(P1)).isSameAs(rib.advertised(P2));
+  }
+
+  @Test
+  void changesWithdrawAndReannounceOnlyWhatDiffers() {
+    AdjRibOut rib = new AdjRibOut();
+    rib.sessionUp(V4);
+    rib.setDesired(Map.of(P1, attrs(1), P2, attrs(1)));
+    takeAll(rib);
+
+    rib.setDesired(Map.of(P1, attrs(1), P3, attrs(1), P2, attrs(9)));
+    RibDelta d = takeAll(rib);
+    assertThat(d.withdrawn()).isEmpty();
+    assertThat(d.announced()).containsOnlyKeys(attrs(1), attrs(9));
+    assertThat(d.announced().get(attrs(1))).containsExactly(P3);
+    assertThat(d.announced().get(attrs(9))).containsExactly(P2);
+
+    rib.setDesired(Map.of(P3, attrs(1)));
+    d = takeAll(rib);
+    assertThat(d.withdrawn()).containsExactlyInAnyOrder(P1, P2);
+    assertThat(d.announced()).isEmpty();
+    assertThat(rib.advertisedCount()).isEqualTo(1);
+
+    rib.setDesired(Map.of(P3, attrs(1)));
+    assertThat(rib.hasPending()).as("same desired set again").isFalse();
+  }
+
+  @Test
+  void changesCollapseWhileTheChannelIsBlocked() {
+    AdjRibOut rib = new AdjRibOut();
+    rib.sessionUp(V4);
+    rib.setDesired(Map.of(P1, attrs(1)));
+    takeAll(rib);
+    rib.setDesired(Map.of(P1, attrs(2))); // A -> B
+    rib.setDesired(Map.of(P1, attrs(1))); // B -> A before anything was sent
+    assertThat(rib.hasPending()).isFalse();
+    assertThat(takeAll(rib).isEmpty()).isTrue();
+
+    rib.setDesired(Map.of(P2, attrs(1))); // add P2, drop P1
+    rib.setDesired(Map.of(P1, attrs(1))); // and back
+    assertThat(rib.hasPending()).isFalse();
+  }
+
+  @Test
+  void batchesResumeWhereTheyStopped() {
+    AdjRibOut rib = new AdjRibOut();
+    rib.sessionUp(V4);
+    Map<Prefix, PathAttributes> desired = new HashMap<>();
+    for (int i = 0; i < 10; i++) {
+      desired.put(Prefix.parse("203.0.113." + i + "/32"), attrs(i % 2));
+    }
+    rib.setDesired(desired);
+    List<Prefix> seen = new ArrayList<>();
+    int batches = 0;
+    while (rib.hasPending()) {
+      RibDelta d = rib.takePending(3);
+      assertThat(d.size()).isLessThanOrEqualTo(3);
+      d.announced().values().forEach(seen::addAll);
+      batches++;
+    }
+    assertThat(batches).isEqualTo(4);
+    assertThat(seen).containsExactlyInAnyOrderElementsOf(desired.keySet());
+    assertThat(rib.advertisedCount()).isEqualTo(10);
+  }
+
+  @Test
+  void routeRefreshResendsTheFamilyOnly() {
+    AdjRibOut rib = new AdjRibOut();
+    rib.sessionUp(BOTH);
+    rib.setDesired(Map.of(P1, attrs(1), P2, attrs(2), V6, attrs6()));
+    takeAll(rib);
+
+    rib.refresh(AddressFamily.IPV4_UNICAST);
+    RibDelta d = takeAll(rib);
+    assertThat(d.withdrawn()).isEmpty();
+    assertThat(d.announced().values().stream().flatMap(List::stream))
+        .containsExactlyInAnyOrder(P1, P2);
+    assertThat(rib.advertisedCount()).isEqualTo(3);
+  }
+
+  @Test
+  void aRefreshedPrefixThatIsDroppedIsStillWithdrawn() {
+    AdjRibOut rib = new AdjRibOut();
+    rib.sessionUp(V4);
+    rib.setDesired(Map.of(P1, attrs(1), P2, attrs(1)));
+    takeAll(rib);
+    rib.refresh(AddressFamily.IPV4_UNICAST);
+    rib.setDesired(Map.of(P2, attrs(1))); // before the refresh went out
+    RibDelta d = takeAll(rib);
+    assertThat(d.withdrawn()).containsExactly(P1);
+    assertThat(d.announced().get(attrs(1))).containsExactly(P2);
+  }
+
+  @Test
+  void sessionDownForgetsWhatWasAdvertised() {
+    AdjRibOut rib = new AdjRibOut();
+    rib.sessionUp(V4);
+    rib.setDesired(Map.of(P1, attrs(1), P2, attrs(1)));
+    takeAll(rib);
+    rib.sessionDown();
+    assertThat(rib.advertisedCount()).isZero();
+    assertThat(rib.hasPending()).isFalse();
+    rib.setDesired(Map.of(P1, attrs(1)));
+    assertThat(rib.hasPending()).isFalse();
+
+    rib.sessionUp(V4);
+    RibDelta d = takeAll(rib);
+    assertThat(d.withdrawn()).as("the new session never had P2").isEmpty();
+    assertThat(d.announced().get(attrs(1))).containsExactly(P1);
+  }
+
+  @Test
+  void prefixesOfFamiliesNotNegotiatedAreNeverPending() {
+    AdjRibOut rib = new AdjRibOut();
+    rib.sessionUp(V4);
+    rib.setDesired(Map.of(V6, attrs6()));
+    assertThat(rib.hasPending()).isFalse();
+    rib.setDesired(Map.of(V6, attrs6(), P1, attrs(1)));
+    RibDelta d = takeAll(rib);
+    assertThat(d.announced().values().stream().flatMap(List::stream)).containsExactly(P1);
+    rib.refresh(AddressFamily.IPV6_UNICAST);
+    assertThat(rib.hasPending()).isFalse();
+  }
+
+  @Test
+  void hundredThousandPrefixesRoundTrip() {
+    AdjRibOut rib = new AdjRibOut();
+    rib.sessionUp(BOTH);
+    Map<Prefix, PathAttributes> desired = new HashMap<>();
+    PathAttributes a = attrs(1);
+    PathAttributes b = attrs(2);
+    for (int i = 0; i < 100_000; i++) {
+      desired.put(Prefix.containing(IpLiterals.ipv4(0x0A00_0000 + i), 32), i % 10 == 0 ? b : a);
+    }
+    rib.setDesired(desired);
+    RibDelta d = takeAll(rib);
+    assertThat(d.announced().get(a)).hasSize(90_000);
+    assertThat(d.announced().get(b)).hasSize(10_000);
+
+    desired.put(Prefix.containing(IpLiterals.ipv4(0x0A00_0000), 32), attrs(3));
+    desired.remove(Prefix.containing(IpLiterals.ipv4(0x0A00_0001), 32));
+    rib.setDesired(desired);
+    assertThat(rib.pendingCount()).isEqualTo(2);
+    d = takeAll(rib);
+    assertThat(d.withdrawn()).hasSize(1);
+    assertThat(d.announced().get(attrs(3))).hasSize(1);
+    assertThat(rib.advertisedCount()).isEqualTo(99_999);
+  }
+
+  /**
+   * Random operations against a plain reference model: the peer's view built from the deltas
+   * always equals what the reference says it must be once everything is sent.
+   */
+  @ParameterizedTest(name = "seed {0}")
+  @ValueSource(longs = {1, 7, 99, 2024, 31337})
+  void matchesAReferenceModel(long seed) {
+    Random rnd = new Random(seed);
+    List<Prefix> universe = new ArrayList<>();
+    for (int i = 0; i < 40; i++) {
+      universe.add(Prefix.parse("198.51.100." + i + "/32"));
+      universe.add(Prefix.parse("2001:db8::" + Integer.toHexString(i + 1) + "/128"));
+    }
+    AdjRibOut rib = new AdjRibOut();
+    Map<Prefix, PathAttributes> peer = new HashMap<>(); // what the peer holds, from the deltas
+    Map<Prefix, PathAttributes> desired = Map.of();
+    Set<AddressFamily> families = Set.of();
+    int refreshed = 0;
+    for (int step = 0; step < 3000; step++) {
+      int op = rnd.nextInt(100);
+      if (op < 40) {
+        Map<Prefix, PathAttributes> next = new HashMap<>();
+        for (Prefix p : universe) {
+          if (rnd.nextInt(3) == 0) {
+            next.put(p, p.isIpv6() ? attrs6() : attrs(rnd.nextInt(3)));
+          }
+        }
+        desired = next;
+        rib.setDesired(next);
+      } else if (op < 80) {
+        RibDelta d = rib.takePending(1 + rnd.nextInt(10));
+        for (Prefix p : d.withdrawn()) {
+          assertThat(peer.remove(p)).as("withdrawing %s the peer has", p).isNotNull();
+        }
+        d.announced().forEach((a, ps) -> ps.forEach(p -> peer.put(p, a)));
+      } else if (op < 86) {
+        rib.sessionDown();
+        peer.clear();
+        families = Set.of();
+      } else if (op < 92) {
+        if (families.isEmpty()) {
+          families = rnd.nextBoolean() ? V4 : BOTH;
+          rib.sessionUp(families);
+        }
+      } else {
+        rib.refresh(rnd.nextBoolean() ? AddressFamily.IPV4_UNICAST : AddressFamily.IPV6_UNICAST);
+        refreshed++;
+      }
+      // Invariant: the peer's view plus what is pending gives exactly the filtered desired set.
+      assertThat(rib.advertisedCount()).isEqualTo(peer.size());
+      if (!rib.hasPending()) {
+        assertThat(peer).isEqualTo(filter(desired, families));
+      }
+    }
+    // Drain: the peer ends with exactly the desired routes of the session's families.
+    while (rib.hasPending()) {
+      RibDelta d = rib.takePending(7);
+      d.withdrawn().forEach(peer::remove);
+      d.announced().forEach((a, ps) -> ps.forEach(p -> peer.put(p, a)));
+    }
+    assertThat(peer).isEqualTo(filter(desired, families));
+    assertThat(refreshed).isPositive();
+  }
+
+  private static Map<Prefix, PathAttributes> filter(Map<Prefix, PathAttributes> m,
+      Set<AddressFamily> families) {
+    Map<Prefix, PathAttributes> out = new HashMap<>();
+    m.forEach((p, a) -> {
+      AddressFamily f = p.isIpv6() ? AddressFamily.IPV6_UNICAST : AddressFamily.IPV4_UNICAST;
+      if (families.contains(f)) {
+        out.put(p, a);
+      }
+    });
+    return out;
+  }
+}
