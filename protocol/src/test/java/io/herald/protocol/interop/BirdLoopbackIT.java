@@ -192,6 +192,7 @@ class BirdLoopbackIT {
         .neighbor(sender).listenPort(port).peerPort(port).build();
     try (BirdPeer tx = BirdPeer.start(senderConfig); BirdPeer rx = BirdPeer.start(receiverConfig)) {
       rx.awaitRouteCount(sender, 100_000, Duration.ofSeconds(90));
+      assertThat(tx.routeCount(receiver)).isZero();   // the receiver announces nothing back
       assertThat(rx.birdc("show route count protocol " + BirdPeer.protocolName(sender)))
           .startsWith("100000 of 100000 routes");
     }

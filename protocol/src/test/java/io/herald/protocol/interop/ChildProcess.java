@@ -21,12 +21,16 @@ import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Predicate;
 
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
 /**
  * A long-running child process (a router daemon, a JVM in a namespace) that the harness owns by
  * PID. Its merged stdout/stderr is read line by line, copied to a log file and kept in memory so
  * that a test can wait for a line such as "established ...".
  */
 public final class ChildProcess implements AutoCloseable {
+  private static final Logger LOG = LoggerFactory.getLogger(ChildProcess.class);
   private static final int KEEP_LINES = 20_000;
   private static final Duration STOP_GRACE = Duration.ofSeconds(5);
   /** Started and not yet stopped: a shutdown hook stops them if a test forgot to (or crashed). */
@@ -178,7 +182,7 @@ public final class ChildProcess implements AutoCloseable {
       try {
         p.stop();
       } catch (RuntimeException e) {
-        System.err.println("child process cleanup: " + p + ": " + e.getMessage());
+        LOG.warn("child process cleanup: {}", p, e);
       }
     }
   }

@@ -14,8 +14,12 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
 /** What the four routers share: a work directory and child processes owned by PID. */
 abstract class DaemonPeer implements RouterPeer {
+  private static final Logger LOG = LoggerFactory.getLogger(DaemonPeer.class);
   /** Peers not closed yet: a shutdown hook closes them (processes and work directories). */
   private static final Set<DaemonPeer> OPEN = Collections.synchronizedSet(new LinkedHashSet<>());
 
@@ -47,7 +51,7 @@ abstract class DaemonPeer implements RouterPeer {
       try {
         p.close();
       } catch (RuntimeException e) {
-        System.err.println("router cleanup: " + p.kind() + " " + p.workDir + ": " + e.getMessage());
+        LOG.warn("router cleanup: {} {}", p.kind(), p.workDir, e);
       }
     }
   }

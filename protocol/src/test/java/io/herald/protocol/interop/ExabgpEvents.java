@@ -12,12 +12,9 @@ import java.util.Map;
  * keeps no queryable RIB of its own, so the harness replays announcements and withdrawals.
  */
 final class ExabgpEvents {
-  /** A NOTIFICATION ExaBGP sent or received (RFC 4271 §4.5). */
-  record Notification(String direction, int code, int subcode) {}
-
   private final Map<String, String> states = new HashMap<>();
   private final Map<String, Map<String, ReceivedRoute>> ribs = new HashMap<>();
-  private final Map<String, List<Notification>> notifications = new HashMap<>();
+  private final Map<String, List<SeenNotification>> notifications = new HashMap<>();
 
   /** Applies one line; lines that are not JSON objects (acknowledgements) are ignored. */
   void accept(String line) {
@@ -49,7 +46,7 @@ final class ExabgpEvents {
         Long subcode = Json.number(Json.at(n, "subcode").orElse(null));
         if (code != null) {
           notifications.computeIfAbsent(peer, k -> new ArrayList<>())
-              .add(new Notification(direction, code.intValue(), subcode == null ? 0 : subcode.intValue()));
+              .add(new SeenNotification(direction, code.intValue(), subcode == null ? 0 : subcode.intValue()));
         }
       }
       default -> {
@@ -132,7 +129,7 @@ final class ExabgpEvents {
     return ribs.getOrDefault(Addresses.canonical(peer), Map.of()).size();
   }
 
-  List<Notification> notifications(String peer) {
+  List<SeenNotification> notifications(String peer) {
     return List.copyOf(notifications.getOrDefault(Addresses.canonical(peer), List.of()));
   }
 }

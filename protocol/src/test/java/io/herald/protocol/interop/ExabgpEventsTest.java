@@ -63,7 +63,7 @@ class ExabgpEventsTest {
     e.accept(CEASE);
     e.accept(state("down"));
 
-    assertThat(e.notifications(PEER)).containsExactly(new ExabgpEvents.Notification("receive", 6, 2));
+    assertThat(e.notifications(PEER)).containsExactly(new SeenNotification("receive", 6, 2));
     assertThat(e.state(PEER)).isEqualTo(SessionState.IDLE);
     assertThat(e.routes(PEER)).isEmpty();
   }

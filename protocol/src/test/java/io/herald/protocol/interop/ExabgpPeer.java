@@ -112,7 +112,7 @@ public final class ExabgpPeer extends DaemonPeer {
   }
 
   /** NOTIFICATIONs exchanged with {@code neighbor}, as "direction code/subcode" records. */
-  public synchronized List<ExabgpEvents.Notification> notifications(String neighbor) {
+  public synchronized List<SeenNotification> notifications(String neighbor) {
     readEvents();
     return rib.notifications(neighbor);
   }

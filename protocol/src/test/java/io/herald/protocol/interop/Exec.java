@@ -58,8 +58,9 @@ public final class Exec {
     } catch (IOException e) {
       throw new UncheckedIOException("cannot start " + String.join(" ", command), e);
     }
-    CompletableFuture<String> out = CompletableFuture.supplyAsync(() -> drain(p.getInputStream()));
-    CompletableFuture<String> err = CompletableFuture.supplyAsync(() -> drain(p.getErrorStream()));
+    // one thread per stream, not the common pool: these reads block for the command's lifetime
+    CompletableFuture<String> out = drainAsync(p.getInputStream(), command);
+    CompletableFuture<String> err = drainAsync(p.getErrorStream(), command);
     try (OutputStream in = p.getOutputStream()) {
       if (stdin != null) {
         in.write(stdin.getBytes(StandardCharsets.UTF_8));
@@ -81,6 +82,14 @@ public final class Exec {
     } catch (ExecutionException e) {
       throw new IllegalStateException("cannot read output of " + String.join(" ", command), e);
     }
+  }
+
+  private static CompletableFuture<String> drainAsync(InputStream in, List<String> command) {
+    CompletableFuture<String> result = new CompletableFuture<>();
+    Thread t = new Thread(() -> result.complete(drain(in)), "exec-" + command.get(0));
+    t.setDaemon(true);
+    t.start();
+    return result;
   }
 
   private static String drain(InputStream in) {

@@ -76,6 +76,7 @@ class NamespaceIT {
         BirdPeer bird = BirdPeer.start(PeerConfig.builder().netns(lab.left()).localAsn(65001).peerAsn(65002)
             .neighbor(RIGHT).md5("h3rald-md5").passive().build())) {
       bird.awaitEstablished(RIGHT, UP);
+      assertThat(frr.state(LEFT)).isEqualTo(SessionState.ESTABLISHED);
       List<ReceivedRoute> routes = bird.awaitRoutes(RIGHT, l -> !l.isEmpty(), UP);
       assertThat(routes).singleElement().satisfies(r -> {
         assertThat(r.prefix()).isEqualTo("198.51.100.0/24");

@@ -14,6 +14,9 @@ import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
 /**
  * A network namespace created for one test, named {@code hrld-<random>} so that parallel builds
  * never collide. Both ends of every veth pair are created directly inside namespaces, so nothing
@@ -22,6 +25,7 @@ import java.util.regex.Pattern;
  * left open.
  */
 public final class NetNs implements AutoCloseable {
+  private static final Logger LOG = LoggerFactory.getLogger(NetNs.class);
   /** nft table that {@link #dropAll()} installs; its name is ours alone inside the namespace. */
   static final String SILENT_TABLE = "hrld_silent";
 
@@ -262,7 +266,7 @@ public final class NetNs implements AutoCloseable {
       try {
         ns.close();
       } catch (RuntimeException e) {
-        System.err.println("netns cleanup: " + ns.name + ": " + e.getMessage());
+        LOG.warn("netns cleanup: {}", ns.name, e);
       }
     }
   }

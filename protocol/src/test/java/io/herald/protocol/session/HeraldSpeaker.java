@@ -49,8 +49,19 @@ final class HeraldSpeaker implements AutoCloseable, PeerListener {
     Set<AddressFamily> families = Set.of(AddressFamily.IPV4_UNICAST, AddressFamily.IPV6_UNICAST);
   }
 
+  private final PeerListener also;
+
+  private HeraldSpeaker(PeerListener also) {
+    this.also = also;
+  }
+
   static HeraldSpeaker start(Settings s, Map<Prefix, RouteAttributes> routes) {
-    HeraldSpeaker h = new HeraldSpeaker();
+    return start(s, routes, new PeerListener() {});
+  }
+
+  /** As {@link #start(Settings, Map)}, also telling {@code also} of every event. */
+  static HeraldSpeaker start(Settings s, Map<Prefix, RouteAttributes> routes, PeerListener also) {
+    HeraldSpeaker h = new HeraldSpeaker(also);
     PeerConfig config = new PeerConfig(
         new InetSocketAddress(IpLiterals.parse(s.peer), s.peerPort == 0 ? 179 : s.peerPort),
         Asn.of(s.localAs), Asn.of(s.peerAs), RouterId.parse(s.local.contains(":") ? "192.0.2.11" : s.local),
@@ -71,22 +82,26 @@ final class HeraldSpeaker implements AutoCloseable, PeerListener {
   @Override
   public void stateChanged(String from, String to, String reason) {
     states.add(to + (reason.isEmpty() ? "" : " " + reason));
+    also.stateChanged(from, to, reason);
   }
 
   @Override
   public void established(Established info) {
     established.add(info);
+    also.established(info);
   }
 
   @Override
   public void tableSent(int announced, int withdrawn, Duration elapsed) {
     tables.add(announced + "/" + withdrawn);
+    also.tableSent(announced, withdrawn, elapsed);
   }
 
   @Override
   public void updateReceived(Update update, List<BgpError> found) {
     updates.add(update);
     issues.addAll(found);
+    also.updateReceived(update, found);
   }
 
   boolean everEstablished() {
