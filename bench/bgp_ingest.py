@@ -359,7 +359,7 @@ class Sender:
         os.makedirs(self.dir)
         self.info = {}
 
-    def wait_listening(self, proc, log_path, timeout=120.0):
+    def wait_listening(self, proc, log_path, timeout=TIMEOUT_S):
         deadline = time.time() + timeout
         while not listening(proc.pid, BGP_PORT):
             if proc.poll() is not None:
