@@ -340,7 +340,7 @@ public final class AnnounceCommand implements java.util.concurrent.Callable<Inte
       };
       // Warm the packing path before the session exists, like a router that loads its table
       // before peering: the first Established then pays no class loading or JIT cost.
-      BgpPeer.warmUp(plan.routes(), plan.routes().size() > 1000 ? 5 : 2);
+      BgpPeer.warmUp(plan.routes(), 4);
       BgpPeer session = BgpPeer.create(transport, plan.config(), listener);
       session.setRoutes(plan.routes());
       BgpListener server = null;

@@ -262,6 +262,7 @@ public final class AdjRibOut {
       }
       sweepSlot = eligible > 0 ? 0 : -1;
       sweepRemaining = eligible;
+      advertised.ensureCapacity(eligible);
       return;
     }
     for (int s = 0; s < desired.capacity(); s++) {

@@ -155,6 +155,28 @@ final class PrefixTable<V> {
     }
   }
 
+  /** Makes room for {@code n} entries without growing step by step as they arrive. */
+  void ensureCapacity(int n) {
+    int needed = Integer.highestOneBit(Math.max(16, n * 2 - 1)) << 1;
+    if (needed > keys.length) {
+      Prefix[] oldKeys = keys;
+      Object[] oldValues = values;
+      int[] oldHashes = hashes;
+      allocate(needed);
+      for (int s = 0; s < oldKeys.length; s++) {
+        if (oldKeys[s] != null) {
+          int i = oldHashes[s] & mask;
+          while (keys[i] != null) {
+            i = (i + 1) & mask;
+          }
+          keys[i] = oldKeys[s];
+          values[i] = oldValues[s];
+          hashes[i] = oldHashes[s];
+        }
+      }
+    }
+  }
+
   private void grow() {
     Prefix[] oldKeys = keys;
     Object[] oldValues = values;

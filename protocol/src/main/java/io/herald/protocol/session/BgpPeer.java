@@ -517,6 +517,9 @@ public final class BgpPeer {
       }
       batchAnnounced += announced;
       prefixesAnnounced.addAndGet(announced);
+      // Flush every round: the router starts importing while we pack the next one, so the two
+      // sides work in parallel instead of one after the other.
+      ch.flush();
     }
     if (rib.hasPending()) {
       ch.flush();
@@ -594,26 +597,32 @@ public final class BgpPeer {
    * it before a large initial table; takes about as long as packing the table a few times.
    */
   public static void warmUp(Map<Prefix, RouteAttributes> routes, int rounds) {
-    InetAddress v4 = io.herald.protocol.types.IpLiterals.parse("192.0.2.1");
-    InetAddress v6 = io.herald.protocol.types.IpLiterals.parse("2001:db8::1");
     java.util.function.BiFunction<Prefix, RouteAttributes, PathAttributes> export = (p, ra) ->
         new PathAttributes(io.herald.protocol.attribute.Origin.IGP,
-            AsPath.sequence(io.herald.protocol.types.Asn.of(64512)), p.isIpv4() ? v4 : v6,
+            AsPath.sequence(io.herald.protocol.types.Asn.of(64512)),
+            p.isIpv4() ? PathAttributes.NEXT_HOP_SELF_IPV4 : PathAttributes.NEXT_HOP_SELF_IPV6,
             Optional.empty(), ra.multiExitDisc(), ra.localPref(), ra.communities(), ra.largeCommunities());
+    UpdatePacker.NextHopSelf self = new UpdatePacker.NextHopSelf(
+        (Inet4Address) io.herald.protocol.types.IpLiterals.parse("192.0.2.1"),
+        (Inet6Address) io.herald.protocol.types.IpLiterals.parse("2001:db8::1"));
+    Set<AddressFamily> both = Set.of(AddressFamily.IPV4_UNICAST, AddressFamily.IPV6_UNICAST);
     for (int r = 0; r < rounds; r++) {
+      // Both message sizes, so the compiled code has seen the branches a real session takes
+      // (a branch never seen during warm-up would deoptimise on the first real table).
+      CodecContext ctx = new CodecContext(true, r % 2 == 1, both);
       AdjRibOut warm = new AdjRibOut();
-      warm.sessionUp(Set.of(AddressFamily.IPV4_UNICAST, AddressFamily.IPV6_UNICAST));
       warm.setDesired(routes, export);
-      drainInto(warm);
+      warm.sessionUp(both);
+      drainInto(warm, ctx, self);
       warm.setDesired(Map.of());
-      drainInto(warm);
+      drainInto(warm, ctx, self);
     }
   }
 
-  private static void drainInto(AdjRibOut rib) {
+  private static void drainInto(AdjRibOut rib, CodecContext ctx, UpdatePacker.NextHopSelf self) {
     while (rib.hasPending()) {
       RibDelta d = rib.takePending(PREFIXES_PER_ROUND);
-      UpdatePacker.pack(d.withdrawn(), d.announced(), CodecContext.AS4_DUAL_STACK);
+      UpdatePacker.pack(d.withdrawn(), d.announced(), ctx, self);
     }
   }
 
