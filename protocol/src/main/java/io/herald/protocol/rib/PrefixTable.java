@@ -159,29 +159,19 @@ final class PrefixTable<V> {
   void ensureCapacity(int n) {
     int needed = Integer.highestOneBit(Math.max(16, n * 2 - 1)) << 1;
     if (needed > keys.length) {
-      Prefix[] oldKeys = keys;
-      Object[] oldValues = values;
-      int[] oldHashes = hashes;
-      allocate(needed);
-      for (int s = 0; s < oldKeys.length; s++) {
-        if (oldKeys[s] != null) {
-          int i = oldHashes[s] & mask;
-          while (keys[i] != null) {
-            i = (i + 1) & mask;
-          }
-          keys[i] = oldKeys[s];
-          values[i] = oldValues[s];
-          hashes[i] = oldHashes[s];
-        }
-      }
+      rehash(needed);
     }
   }
 
   private void grow() {
+    rehash(keys.length * 2);
+  }
+
+  private void rehash(int capacity) {
     Prefix[] oldKeys = keys;
     Object[] oldValues = values;
     int[] oldHashes = hashes;
-    allocate(oldKeys.length * 2);
+    allocate(capacity);
     for (int s = 0; s < oldKeys.length; s++) {
       if (oldKeys[s] != null) {
         int i = oldHashes[s] & mask;

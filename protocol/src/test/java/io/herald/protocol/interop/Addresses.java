@@ -1,8 +1,5 @@
 package io.herald.protocol.interop;
 
-import java.net.Inet4Address;
-import java.net.InetAddress;
-
 import io.herald.protocol.types.IpLiterals;
 
 /**
@@ -18,11 +15,7 @@ public final class Addresses {
 
   /** Canonical form of an address literal. */
   public static String canonical(String address) {
-    InetAddress a = IpLiterals.parse(address);
-    if (a instanceof Inet4Address) {
-      return a.getHostAddress();
-    }
-    return ipv6(a.getAddress());
+    return IpLiterals.format(IpLiterals.parse(address));
   }
 
   /** Canonical form of {@code addr/len}. */
@@ -33,43 +26,5 @@ public final class Addresses {
     }
     int len = Integer.parseInt(prefix.substring(slash + 1).strip());
     return canonical(prefix.substring(0, slash)) + "/" + len;
-  }
-
-  /** RFC 5952 §4: no leading zeros, "::" for the longest run of two or more zero groups. */
-  static String ipv6(byte[] b) {
-    int[] g = new int[8];
-    for (int i = 0; i < 8; i++) {
-      g[i] = ((b[2 * i] & 0xff) << 8) | (b[2 * i + 1] & 0xff);
-    }
-    int bestStart = -1;
-    int bestLen = 0;
-    for (int i = 0; i < 8; ) {
-      if (g[i] != 0) {
-        i++;
-        continue;
-      }
-      int j = i;
-      while (j < 8 && g[j] == 0) {
-        j++;
-      }
-      if (j - i > bestLen && j - i >= 2) {
-        bestStart = i;
-        bestLen = j - i;
-      }
-      i = j;
-    }
-    StringBuilder sb = new StringBuilder();
-    for (int i = 0; i < 8; i++) {
-      if (i == bestStart) {
-        sb.append("::");
-        i += bestLen - 1;
-        continue;
-      }
-      if (sb.length() > 0 && sb.charAt(sb.length() - 1) != ':') {
-        sb.append(':');
-      }
-      sb.append(Integer.toHexString(g[i]));
-    }
-    return sb.toString();
   }
 }
