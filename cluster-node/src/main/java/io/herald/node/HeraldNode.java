@@ -1,0 +1,126 @@
+package io.herald.node;
+
+import com.typesafe.config.Config;
+import io.herald.allocator.config.HeraldConfig;
+import io.herald.node.ip.IpOwnerEntity;
+import io.herald.node.ip.ServiceAllocations;
+import io.herald.node.ip.ShardedServiceAllocations;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.TimeUnit;
+import org.apache.pekko.Done;
+import org.apache.pekko.actor.Address;
+import org.apache.pekko.actor.CoordinatedShutdown;
+import org.apache.pekko.actor.typed.ActorSystem;
+import org.apache.pekko.actor.typed.javadsl.Behaviors;
+import org.apache.pekko.cluster.sharding.typed.javadsl.ClusterSharding;
+import org.apache.pekko.cluster.sharding.typed.javadsl.Entity;
+import org.apache.pekko.cluster.typed.Cluster;
+import org.apache.pekko.cluster.typed.Join;
+import org.apache.pekko.cluster.typed.JoinSeedNodes;
+import org.apache.pekko.management.javadsl.PekkoManagement;
+import org.apache.pekko.persistence.jdbc.testkit.javadsl.SchemaUtils;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One Herald node: a Pekko Cluster member that hosts its share of the IP owner entities, drives
+ * this node's BGP sessions and serves the management HTTP API. Built by {@link #start}; stopped by
+ * CoordinatedShutdown (SIGTERM, {@link #stop}, or being downed by the split-brain resolver).
+ */
+public final class HeraldNode {
+  private static final Logger log = LoggerFactory.getLogger(HeraldNode.class);
+
+  private final NodeSettings settings;
+  private final HeraldConfig config;
+  private final ActorSystem<Void> system;
+  private final ServiceAllocations allocations;
+  private final Readiness readiness = new Readiness();
+
+  private HeraldNode(NodeSettings settings, HeraldConfig config, ActorSystem<Void> system) {
+    this.settings = settings;
+    this.config = config;
+    this.system = system;
+    Config c = system.settings().config();
+    this.allocations = new ShardedServiceAllocations(system, IpOwnerEntity.DEFAULT_ID,
+        c.getDuration("herald.ask-timeout"), c.getInt("herald.ask-attempts"));
+  }
+
+  /**
+   * Starts the node: creates the journal tables if missing, joins the cluster, starts sharding
+   * and the management HTTP server. Blocks until the journal and HTTP server are ready (it runs
+   * on the caller's thread, never in an actor).
+   *
+   * @param overrides HOCON laid over everything else (tests tune timeouts here)
+   */
+  public static HeraldNode start(NodeSettings settings, HeraldConfig config, Config overrides) {
+    Config conf = NodeConfig.of(settings, overrides);
+    ActorSystem<Void> system = ActorSystem.create(Behaviors.empty(), NodeSettings.SYSTEM_NAME, conf);
+    try {
+      SchemaUtils.createIfNotExists(system).toCompletableFuture().get(60, TimeUnit.SECONDS);
+      ClusterSharding.get(system).init(Entity.of(IpOwnerEntity.ENTITY_TYPE_KEY,
+          ctx -> IpOwnerEntity.create(ctx.getEntityId(), config.pools())));
+      HeraldNode node = new HeraldNode(settings, config, system);
+      node.readiness.set(Readiness.CONFIG_LOADED, true);
+      NodeRegistry.get(system).register(node);
+      node.join();
+      PekkoManagement.get(system).start().toCompletableFuture().get(30, TimeUnit.SECONDS);
+      log.info("node {} started: cluster {} management http://{}:{}", settings.nodeName(),
+          system.address(), settings.http().getAddress().getHostAddress(), settings.http().getPort());
+      return node;
+    } catch (Exception e) {
+      system.terminate();
+      Throwable cause = e instanceof java.util.concurrent.ExecutionException && e.getCause() != null ? e.getCause() : e;
+      throw new IllegalStateException("node did not start: " + cause.getMessage(), cause);
+    }
+  }
+
+  private void join() {
+    Cluster cluster = Cluster.get(system);
+    if (settings.seedNodes().isEmpty()) {
+      cluster.manager().tell(Join.create(cluster.selfMember().address()));
+    } else {
+      List<Address> seeds = settings.seedNodes().stream()
+          .map(a -> org.apache.pekko.actor.AddressFromURIString.parse(NodeConfig.address(a)))
+          .toList();
+      cluster.manager().tell(new JoinSeedNodes(seeds));
+    }
+  }
+
+  public NodeSettings settings() {
+    return settings;
+  }
+
+  public HeraldConfig config() {
+    return config;
+  }
+
+  public ActorSystem<Void> system() {
+    return system;
+  }
+
+  /** Where the watcher asks for Service IPs. */
+  public ServiceAllocations allocations() {
+    return allocations;
+  }
+
+  /** The conditions behind {@code /ready}. */
+  public Readiness readiness() {
+    return readiness;
+  }
+
+  /** Runs CoordinatedShutdown: drain BGP, leave the cluster, stop. */
+  public CompletionStage<Done> stop() {
+    return CoordinatedShutdown.get(system).runAll(CoordinatedShutdown.unknownReason());
+  }
+
+  /** Completes once the ActorSystem has terminated. */
+  public CompletionStage<Done> whenTerminated() {
+    return system.getWhenTerminated();
+  }
+
+  public static Duration drainTime(ActorSystem<?> system) {
+    return system.settings().config().getDuration("herald.drain-time");
+  }
+}

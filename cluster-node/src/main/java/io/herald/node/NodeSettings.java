@@ -1,0 +1,80 @@
+package io.herald.node;
+
+import java.net.InetSocketAddress;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+
+/**
+ * What one node is told on its command line: who it is, where it listens, whom it joins, where
+ * its journal lives.
+ *
+ * @param nodeName the Kubernetes node name (peer and advertisement node selectors match its labels)
+ * @param nodeLabels labels of this node, for node selectors until the watcher supplies them
+ * @param bind the Artery (cluster remoting) address
+ * @param http the management HTTP address
+ * @param seedNodes remoting addresses to join; empty means join ourselves (a one-node cluster)
+ * @param journal where allocations are persisted
+ * @param drainTime how long routes carry GRACEFUL_SHUTDOWN before they are withdrawn
+ * @param kubeconfig the Kubernetes client configuration, handed to the watcher
+ */
+public record NodeSettings(
+    String nodeName,
+    Map<String, String> nodeLabels,
+    InetSocketAddress bind,
+    InetSocketAddress http,
+    List<InetSocketAddress> seedNodes,
+    Journal journal,
+    Duration drainTime,
+    Optional<Path> kubeconfig) {
+
+  public NodeSettings {
+    Objects.requireNonNull(nodeName);
+    if (nodeName.isBlank()) {
+      throw new IllegalArgumentException("node name must not be empty");
+    }
+    nodeLabels = Map.copyOf(nodeLabels);
+    Objects.requireNonNull(bind);
+    Objects.requireNonNull(http);
+    seedNodes = List.copyOf(seedNodes);
+    Objects.requireNonNull(journal);
+    Objects.requireNonNull(drainTime);
+    Objects.requireNonNull(kubeconfig);
+  }
+
+  /** The Pekko ActorSystem name every node of one cluster shares. */
+  public static final String SYSTEM_NAME = "herald";
+
+  /** Where the allocation journal lives. */
+  public sealed interface Journal {
+    /** An embedded H2 file; {@code AUTO_SERVER} lets the nodes of a local run share it. */
+    record H2(Path file) implements Journal {}
+
+    /** A PostgreSQL database shared by every node, e.g. {@code jdbc:postgresql://db:5432/herald?user=herald}. */
+    record Postgres(String jdbcUrl) implements Journal {}
+
+    /** Parses {@code h2:PATH} or {@code postgres:URL}. */
+    static Journal parse(String text) {
+      if (text.startsWith("h2:") && text.length() > 3) {
+        return new H2(Path.of(text.substring(3)));
+      }
+      if (text.startsWith("postgres:") && text.length() > 9) {
+        String url = text.substring(9);
+        if (url.startsWith("//")) {
+          url = "postgresql:" + url;
+        }
+        if (!url.startsWith("jdbc:")) {
+          url = "jdbc:" + url;
+        }
+        if (!url.startsWith("jdbc:postgresql:")) {
+          throw new IllegalArgumentException("invalid journal \"" + text + "\": expected postgres:jdbc:postgresql://HOST:PORT/DB");
+        }
+        return new Postgres(url);
+      }
+      throw new IllegalArgumentException("invalid journal \"" + text + "\": use h2:PATH or postgres:URL");
+    }
+  }
+}
