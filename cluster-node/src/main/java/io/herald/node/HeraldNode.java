@@ -5,7 +5,15 @@ import io.herald.allocator.config.HeraldConfig;
 import io.herald.node.ip.IpOwnerEntity;
 import io.herald.node.ip.ServiceAllocations;
 import io.herald.node.ip.ShardedServiceAllocations;
+import io.herald.node.announce.NodeAnnouncements;
+import io.herald.protocol.netty.BgpTransport;
+import java.net.Inet4Address;
 import java.time.Duration;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import org.apache.pekko.actor.typed.ActorRef;
+import org.apache.pekko.actor.typed.Props;
+import org.apache.pekko.actor.typed.javadsl.AskPattern;
 import java.util.List;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.TimeUnit;
@@ -37,11 +45,18 @@ public final class HeraldNode {
   private final ActorSystem<Void> system;
   private final ServiceAllocations allocations;
   private final Readiness readiness = new Readiness();
+  private final BgpTransport transport;
+  private final ActorRef<NodeAnnouncements.Command> announcements;
 
-  private HeraldNode(NodeSettings settings, HeraldConfig config, ActorSystem<Void> system) {
+  private HeraldNode(NodeSettings settings, HeraldConfig config, ActorSystem<Void> system, BgpTransport transport) {
     this.settings = settings;
     this.config = config;
     this.system = system;
+    this.transport = transport;
+    Optional<Inet4Address> address = settings.bind().getAddress() instanceof Inet4Address a4
+        ? Optional.of(a4) : Optional.empty();
+    this.announcements = system.systemActorOf(NodeAnnouncements.create(settings.nodeName(), settings.nodeLabels(),
+        address, transport, config), "announcements", Props.empty());
     Config c = system.settings().config();
     this.allocations = new ShardedServiceAllocations(system, IpOwnerEntity.DEFAULT_ID,
         c.getDuration("herald.ask-timeout"), c.getInt("herald.ask-attempts"));
@@ -61,9 +76,10 @@ public final class HeraldNode {
       SchemaUtils.createIfNotExists(system).toCompletableFuture().get(60, TimeUnit.SECONDS);
       ClusterSharding.get(system).init(Entity.of(IpOwnerEntity.ENTITY_TYPE_KEY,
           ctx -> IpOwnerEntity.create(ctx.getEntityId(), config.pools())));
-      HeraldNode node = new HeraldNode(settings, config, system);
+      HeraldNode node = new HeraldNode(settings, config, system, new BgpTransport());
       node.readiness.set(Readiness.CONFIG_LOADED, true);
       NodeRegistry.get(system).register(node);
+      node.addShutdownTasks();
       node.join();
       PekkoManagement.get(system).start().toCompletableFuture().get(30, TimeUnit.SECONDS);
       log.info("node {} started: cluster {} management http://{}:{}", settings.nodeName(),
@@ -86,6 +102,30 @@ public final class HeraldNode {
           .toList();
       cluster.manager().tell(new JoinSeedNodes(seeds));
     }
+  }
+
+  /**
+   * SIGTERM and every other CoordinatedShutdown: before the cluster leave, drain BGP (graceful
+   * shutdown community, drain time, withdraw, Cease 6/2); at the very end, release the event loops.
+   */
+  private void addShutdownTasks() {
+    CoordinatedShutdown cs = CoordinatedShutdown.get(system);
+    Duration drain = drainTime(system);
+    String text = system.settings().config().getString("herald.shutdown-text");
+    Duration timeout = drain.plusSeconds(8);
+    cs.addTask(CoordinatedShutdown.PhaseServiceUnbind(), "herald-bgp-drain",
+        () -> AskPattern.<NodeAnnouncements.Command, Done>ask(announcements,
+            replyTo -> new NodeAnnouncements.Drain(drain, text, replyTo), timeout, system.scheduler()));
+    cs.addTask(CoordinatedShutdown.PhaseBeforeActorSystemTerminate(), "herald-bgp-transport",
+        () -> CompletableFuture.supplyAsync(() -> {
+          transport.close();
+          return Done.getInstance();
+        }));
+  }
+
+  /** Where the watcher sends this node's complete desired announcement set. */
+  public ActorRef<NodeAnnouncements.Command> announcements() {
+    return announcements;
   }
 
   public NodeSettings settings() {
