@@ -150,6 +150,14 @@ public final class HeraldNode {
     return readiness;
   }
 
+  /**
+   * True while the node runs on an older configuration because a newer one failed to load
+   * (MetalLB's {@code config_stale}); the configuration is read once at start for now.
+   */
+  public boolean configStale() {
+    return false;
+  }
+
   /** Runs CoordinatedShutdown: drain BGP, leave the cluster, stop. */
   public CompletionStage<Done> stop() {
     return CoordinatedShutdown.get(system).runAll(CoordinatedShutdown.unknownReason());

@@ -3,7 +3,7 @@ package io.herald.node.announce;
 import io.herald.allocator.config.BgpPeer;
 import io.herald.allocator.config.HeraldConfig;
 import io.herald.allocator.ip.IpAddress;
-import io.herald.allocator.pool.ServiceKey;
+import io.herald.node.CborSerializable;
 import io.herald.protocol.netty.BgpTransport;
 import io.herald.protocol.session.PeerConfig;
 import io.herald.protocol.session.RouteAttributes;
@@ -28,6 +28,8 @@ import org.apache.pekko.actor.typed.javadsl.ActorContext;
 import org.apache.pekko.actor.typed.javadsl.Behaviors;
 import org.apache.pekko.actor.typed.javadsl.Receive;
 import org.apache.pekko.actor.typed.javadsl.TimerScheduler;
+import org.apache.pekko.actor.typed.receptionist.Receptionist;
+import org.apache.pekko.actor.typed.receptionist.ServiceKey;
 
 /**
  * This node's announcements: holds the complete desired set (one {@link ServiceAnnouncement} per
@@ -67,14 +69,19 @@ public final class NodeAnnouncements extends AbstractBehavior<NodeAnnouncements.
    */
   public record Drain(Duration drainTime, String text, ActorRef<Done> replyTo) implements Command {}
 
-  public record GetStatus(ActorRef<Status> replyTo) implements Command {}
+  /** Asked by the management API of any node (so it crosses nodes). */
+  public record GetStatus(ActorRef<Status> replyTo) implements Command, CborSerializable {}
+
+  /** Every node's announcer registers under this key, so any node can answer for all. */
+  public static final ServiceKey<Command> STATUS_KEY = ServiceKey.create(Command.class, "herald-announcements");
 
   private record DrainElapsed() implements Command {}
 
   private record SessionStopped(String peer, ActorRef<PeerSession.Command> ref) implements Command {}
 
   /** A read-only copy of this node's announcement state. */
-  public record Status(String node, List<PeerStatus> peers, List<ServiceStatus> services, List<String> problems) {
+  public record Status(String node, List<PeerStatus> peers, List<ServiceStatus> services, List<String> problems)
+      implements CborSerializable {
     public Status {
       peers = List.copyOf(peers);
       services = List.copyOf(services);
@@ -88,11 +95,11 @@ public final class NodeAnnouncements extends AbstractBehavior<NodeAnnouncements.
    * @param lastDown why the session last went down (with its NOTIFICATION), or empty
    */
   public record PeerStatus(String name, String address, int port, long asn, String state, Instant since,
-      long prefixesAnnounced, long updatesSent, int routesDesired, String lastDown) {}
+      long prefixesAnnounced, long updatesSent, int routesDesired, String lastDown) implements CborSerializable {}
 
   /** @param advertisedTo the peers (Established) that carry a route for this Service's addresses */
-  public record ServiceStatus(ServiceKey service, String pool, List<IpAddress> ips, boolean announce, String reason,
-      List<String> advertisedTo) {
+  public record ServiceStatus(io.herald.allocator.pool.ServiceKey service, String pool, List<IpAddress> ips, boolean announce, String reason,
+      List<String> advertisedTo) implements CborSerializable {
     public ServiceStatus {
       ips = List.copyOf(ips);
       advertisedTo = List.copyOf(advertisedTo);
@@ -121,7 +128,7 @@ public final class NodeAnnouncements extends AbstractBehavior<NodeAnnouncements.
   private final Clock clock;
   private HeraldConfig config;
   private Map<String, String> nodeLabels;
-  private Map<ServiceKey, ServiceAnnouncement> desired = Map.of();
+  private Map<io.herald.allocator.pool.ServiceKey, ServiceAnnouncement> desired = Map.of();
   private final Map<String, Session> sessions = new LinkedHashMap<>();
   private final List<String> problems = new ArrayList<>();
   private int generation;
@@ -140,6 +147,7 @@ public final class NodeAnnouncements extends AbstractBehavior<NodeAnnouncements.
     this.transport = transport;
     this.clock = clock;
     this.config = config;
+    ctx.getSystem().receptionist().tell(Receptionist.register(STATUS_KEY, ctx.getSelf()));
     reconcilePeers();
   }
 
@@ -170,7 +178,7 @@ public final class NodeAnnouncements extends AbstractBehavior<NodeAnnouncements.
     if (draining) {
       return this;
     }
-    Map<ServiceKey, ServiceAnnouncement> next = new TreeMap<>();
+    Map<io.herald.allocator.pool.ServiceKey, ServiceAnnouncement> next = new TreeMap<>();
     for (ServiceAnnouncement s : m.services()) {
       next.put(s.service(), s);
     }
