@@ -41,7 +41,8 @@ public final class HeraldNode {
   private static final Logger log = LoggerFactory.getLogger(HeraldNode.class);
 
   private final NodeSettings settings;
-  private final HeraldConfig config;
+  private volatile HeraldConfig config;
+  private volatile boolean configStale;
   private final ActorSystem<Void> system;
   private final ServiceAllocations allocations;
   private final Readiness readiness = new Readiness();
@@ -75,7 +76,8 @@ public final class HeraldNode {
     try {
       SchemaUtils.createIfNotExists(system).toCompletableFuture().get(60, TimeUnit.SECONDS);
       ClusterSharding.get(system).init(Entity.of(IpOwnerEntity.ENTITY_TYPE_KEY,
-          ctx -> IpOwnerEntity.create(ctx.getEntityId(), config.pools())));
+          ctx -> IpOwnerEntity.create(ctx.getEntityId(), () -> NodeRegistry.get(system).node()
+              .map(n -> n.config().pools()).orElse(config.pools()))));
       HeraldNode node = new HeraldNode(settings, config, system, new BgpTransport());
       node.readiness.set(Readiness.CONFIG_LOADED, true);
       NodeRegistry.get(system).register(node);
@@ -155,7 +157,27 @@ public final class HeraldNode {
    * (MetalLB's {@code config_stale}); the configuration is read once at start for now.
    */
   public boolean configStale() {
-    return false;
+    return configStale;
+  }
+
+  /**
+   * A new valid configuration (from the watcher's metallb.io informers): the IP owner gets the new
+   * pools first; if it refuses them (an address in use would fall outside every pool), nothing
+   * changes and the configuration is marked stale, as MetalLB does. Otherwise the peers and
+   * advertisements are applied too. Completes with the refusal text, empty when applied.
+   */
+  public CompletionStage<String> applyConfig(HeraldConfig next) {
+    return allocations.setPools(next.pools()).thenApply(reply -> {
+      if (reply.applied()) {
+        config = next;
+        configStale = false;
+        announcements.tell(new NodeAnnouncements.SetConfig(next));
+      } else {
+        configStale = true;
+        log.warn("configuration not applied: {}", reply.refusal());
+      }
+      return reply.refusal();
+    });
   }
 
   /** Runs CoordinatedShutdown: drain BGP, leave the cluster, stop. */

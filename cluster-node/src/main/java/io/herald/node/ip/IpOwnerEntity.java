@@ -70,6 +70,24 @@ public final class IpOwnerEntity
 
   public record GetSnapshot(ActorRef<Snapshot> replyTo) implements Command {}
 
+  /**
+   * A new configuration's pools. Not persisted: pools are configuration, which every node reads
+   * itself; a restarted entity starts from its host's current pools. Refused (and the old pools
+   * kept) if an address in use would fall outside every new pool, as MetalLB does.
+   */
+  public record SetPools(List<IpPool> pools, ActorRef<SetPoolsReply> replyTo) implements Command {
+    public SetPools {
+      pools = List.copyOf(pools);
+    }
+  }
+
+  /** {@code refusal} is empty when applied, else MetalLB's "new config not compatible" text. */
+  public record SetPoolsReply(String refusal) implements CborSerializable {
+    public boolean applied() {
+      return refusal.isEmpty();
+    }
+  }
+
   public record AllocateReply(AllocationResult result) implements CborSerializable {}
 
   public record StartUpReply(List<AllocationResult> results) implements CborSerializable {
@@ -125,10 +143,11 @@ public final class IpOwnerEntity
   }
 
   private final ActorContext<Command> ctx;
-  private final PoolSet pools;
+  private final java.util.function.Supplier<PoolSet> pools;
   private final Optional<String> loadBalancerClass;
 
-  private IpOwnerEntity(ActorContext<Command> ctx, PersistenceId id, PoolSet pools, Optional<String> lbClass) {
+  private IpOwnerEntity(ActorContext<Command> ctx, PersistenceId id, java.util.function.Supplier<PoolSet> pools,
+      Optional<String> lbClass) {
     super(id, SupervisorStrategy.restartWithBackoff(Duration.ofMillis(200), Duration.ofSeconds(5), 0.2));
     this.ctx = ctx;
     this.pools = pools;
@@ -140,6 +159,11 @@ public final class IpOwnerEntity
    * @param pools the configured pools (every node loads the same configuration)
    */
   public static Behavior<Command> create(String entityId, PoolSet pools) {
+    return create(entityId, () -> pools);
+  }
+
+  /** @param pools the hosting node's current pools, read whenever the entity (re)starts */
+  public static Behavior<Command> create(String entityId, java.util.function.Supplier<PoolSet> pools) {
     Optional<String> lbClass = DEFAULT_ID.equals(entityId) ? Optional.empty() : Optional.of(entityId);
     return Behaviors.setup(ctx ->
         new IpOwnerEntity(ctx, PersistenceId.of(ENTITY_TYPE_KEY.name(), entityId), pools, lbClass));
@@ -147,7 +171,7 @@ public final class IpOwnerEntity
 
   @Override
   public State emptyState() {
-    return new State(new Allocator(pools, loadBalancerClass));
+    return new State(new Allocator(pools.get(), loadBalancerClass));
   }
 
   @Override
@@ -157,6 +181,7 @@ public final class IpOwnerEntity
         .onCommand(StartUp.class, this::onStartUp)
         .onCommand(Release.class, this::onRelease)
         .onCommand(GetSnapshot.class, this::onGetSnapshot)
+        .onCommand(SetPools.class, this::onSetPools)
         .build();
   }
 
@@ -200,6 +225,12 @@ public final class IpOwnerEntity
       return Effect().reply(c.replyTo(), new ReleaseReply(false));
     }
     return Effect().persist(new Released(c.service())).thenReply(c.replyTo(), st -> new ReleaseReply(true));
+  }
+
+  private ReplyEffect<Event, State> onSetPools(State s, SetPools c) {
+    Allocator.PoolChange change = s.allocator.setPools(new PoolSet(c.pools()));
+    String refusal = change instanceof Allocator.PoolChange.Refused r ? r.message() : "";
+    return Effect().reply(c.replyTo(), new SetPoolsReply(refusal));
   }
 
   private ReplyEffect<Event, State> onGetSnapshot(State s, GetSnapshot c) {

@@ -27,6 +27,12 @@ public interface ServiceAllocations {
   /** The Service is deleted or no longer of type LoadBalancer; true if it held addresses. */
   CompletionStage<Boolean> release(ServiceKey service);
 
+  /**
+   * New pools from a configuration change; completes with the refusal text (empty when applied).
+   * A refused change leaves the old pools in force and the configuration stale.
+   */
+  CompletionStage<IpOwnerEntity.SetPoolsReply> setPools(io.herald.allocator.pool.PoolSet pools);
+
   /** Every allocation and pool usage, for the management API and metrics. */
   CompletionStage<IpOwnerEntity.Snapshot> snapshot();
 }

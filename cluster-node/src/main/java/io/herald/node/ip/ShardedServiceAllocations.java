@@ -53,6 +53,11 @@ public final class ShardedServiceAllocations implements ServiceAllocations {
   }
 
   @Override
+  public CompletionStage<IpOwnerEntity.SetPoolsReply> setPools(io.herald.allocator.pool.PoolSet pools) {
+    return ask(r -> new IpOwnerEntity.SetPools(pools.pools(), r), Function.identity());
+  }
+
+  @Override
   public CompletionStage<IpOwnerEntity.Snapshot> snapshot() {
     return ask(IpOwnerEntity.GetSnapshot::new, Function.identity());
   }

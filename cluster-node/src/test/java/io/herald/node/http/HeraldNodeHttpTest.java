@@ -213,6 +213,24 @@ class HeraldNodeHttpTest {
 
   @Test
   @Order(6)
+  void anIncompatibleConfigurationIsRefusedAndMarkedStale() throws Exception {
+    var current = node.config();
+    var moved = TestNodes.config(String.format(CONFIG, router.port).replace("192.0.2.0/26", "203.0.113.0/26"));
+    String refusal = node.applyConfig(moved).toCompletableFuture().get(30, TimeUnit.SECONDS);
+    assertThat(refusal).contains("new config not compatible with assigned IPs");
+    assertThat(get("/metrics").body().lines()).contains("metallb_k8s_client_config_stale_bool 1");
+    assertThat(node.config()).isSameAs(current);
+
+    var grown = TestNodes.config(String.format(CONFIG, router.port).replace("192.0.2.0/26", "192.0.2.0/25"));
+    assertThat(node.applyConfig(grown).toCompletableFuture().get(30, TimeUnit.SECONDS)).isEmpty();
+    String metrics = get("/metrics").body();
+    assertThat(metrics.lines()).contains("metallb_k8s_client_config_stale_bool 0",
+        "metallb_allocator_addresses_total{pool=\"private\"} 128");
+    assertThat(router.established).as("a configuration change keeps the session").hasSize(1);
+  }
+
+  @Test
+  @Order(7)
   void coordinatedShutdownDrainsWithdrawsClosesAndLeaves() throws Exception {
     Cluster cluster = Cluster.get(node.system());
     node.stop().toCompletableFuture().get(30, TimeUnit.SECONDS);

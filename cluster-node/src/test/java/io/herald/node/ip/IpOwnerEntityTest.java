@@ -141,6 +141,22 @@ class IpOwnerEntityTest {
   }
 
   @Test
+  void newPoolsAreRefusedWhileAnAddressInUseWouldFallOutside() {
+    allocate(svc("web"));
+    var refused = kit.<IpOwnerEntity.SetPoolsReply>runCommand(to -> new IpOwnerEntity.SetPools(
+        List.of(IpPool.of("private", "203.0.113.0/30")), to));
+    assertThat(refused.reply().applied()).isFalse();
+    assertThat(refused.reply().refusal()).contains("default/web").contains("192.0.2.0");
+    assertThat(ips(allocate(svc("other")))).as("old pools still in force").containsExactly(IpAddress.of("192.0.2.1"));
+
+    var applied = kit.<IpOwnerEntity.SetPoolsReply>runCommand(to -> new IpOwnerEntity.SetPools(
+        List.of(IpPool.of("private", "192.0.2.0/30", "203.0.113.0/30")), to));
+    assertThat(applied.reply().applied()).isTrue();
+    assertThat(applied.hasNoEvents()).isTrue();
+    assertThat(ips(allocate(svc("web")))).containsExactly(IpAddress.of("192.0.2.0"));
+  }
+
+  @Test
   void repliesCrossNodesIntact() {
     Serialization ser = SerializationExtension.get(testKit.system());
     ServiceKey k = new ServiceKey("ns", "web");
