@@ -58,6 +58,16 @@ public final class IpOwnerEntity
   /** Converge one Service (create or update). */
   public record Allocate(ServiceRequest request, ActorRef<AllocateReply> replyTo) implements Command {}
 
+  /**
+   * Converge several Services in one journal write (group commit): the node batches the
+   * allocations that arrive while the previous batch is being written. Results are in request order.
+   */
+  public record AllocateBatch(List<ServiceRequest> requests, ActorRef<StartUpReply> replyTo) implements Command {
+    public AllocateBatch {
+      requests = List.copyOf(requests);
+    }
+  }
+
   /** Converge many Services at start: those with addresses in status first, so none is stolen. */
   public record StartUp(List<ServiceRequest> requests, ActorRef<StartUpReply> replyTo) implements Command {
     public StartUp {
@@ -179,6 +189,7 @@ public final class IpOwnerEntity
     return newCommandHandlerWithReplyBuilder().forAnyState()
         .onCommand(Allocate.class, this::onAllocate)
         .onCommand(StartUp.class, this::onStartUp)
+        .onCommand(AllocateBatch.class, this::onAllocateBatch)
         .onCommand(Release.class, this::onRelease)
         .onCommand(GetSnapshot.class, this::onGetSnapshot)
         .onCommand(SetPools.class, this::onSetPools)
@@ -212,6 +223,21 @@ public final class IpOwnerEntity
     List<Event> events = new ArrayList<>();
     for (ServiceRequest r : c.requests()) {
       change(r, before.get(r.key()), s.allocator.allocation(r.key())).ifPresent(events::add);
+    }
+    StartUpReply reply = new StartUpReply(results);
+    if (events.isEmpty()) {
+      return Effect().reply(c.replyTo(), reply);
+    }
+    return Effect().persist(events).thenReply(c.replyTo(), st -> reply);
+  }
+
+  private ReplyEffect<Event, State> onAllocateBatch(State s, AllocateBatch c) {
+    List<AllocationResult> results = new ArrayList<>();
+    List<Event> events = new ArrayList<>();
+    for (ServiceRequest r : c.requests()) {
+      Optional<Allocation> before = s.allocator.allocation(r.key());
+      results.add(s.allocator.allocate(r));
+      change(r, before, s.allocator.allocation(r.key())).ifPresent(events::add);
     }
     StartUpReply reply = new StartUpReply(results);
     if (events.isEmpty()) {

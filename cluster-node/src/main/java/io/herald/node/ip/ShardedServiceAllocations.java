@@ -12,6 +12,7 @@ import java.util.function.Function;
 import java.util.function.Supplier;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.ActorSystem;
+import org.apache.pekko.actor.typed.Props;
 import org.apache.pekko.cluster.sharding.typed.javadsl.ClusterSharding;
 import org.apache.pekko.cluster.sharding.typed.javadsl.EntityRef;
 
@@ -25,6 +26,7 @@ public final class ShardedServiceAllocations implements ServiceAllocations {
   private final EntityRef<IpOwnerEntity.Command> entity;
   private final Duration askTimeout;
   private final int attempts;
+  private final ActorRef<AllocationBatcher.Command> batcher;
 
   public ShardedServiceAllocations(ActorSystem<?> system, String entityId, Duration askTimeout, int attempts) {
     if (attempts < 1) {
@@ -34,11 +36,16 @@ public final class ShardedServiceAllocations implements ServiceAllocations {
     this.entity = ClusterSharding.get(system).entityRefFor(IpOwnerEntity.ENTITY_TYPE_KEY, entityId);
     this.askTimeout = askTimeout;
     this.attempts = attempts;
+    this.batcher = system.systemActorOf(AllocationBatcher.create(
+        requests -> ask(r -> new IpOwnerEntity.AllocateBatch(requests, r), IpOwnerEntity.StartUpReply::results)),
+        "allocation-batcher-" + entityId, Props.empty());
   }
 
   @Override
   public CompletionStage<AllocationResult> allocate(ServiceRequest request) {
-    return ask(r -> new IpOwnerEntity.Allocate(request, r), IpOwnerEntity.AllocateReply::result);
+    CompletableFuture<AllocationResult> result = new CompletableFuture<>();
+    batcher.tell(new AllocationBatcher.Submit(request, result));
+    return result;
   }
 
   @Override

@@ -121,6 +121,24 @@ class IpOwnerEntityTest {
   }
 
   @Test
+  void aBatchIsOneWriteWithResultsInRequestOrder() {
+    allocate(svc("held"));
+    var batch = kit.<IpOwnerEntity.StartUpReply>runCommand(to -> new IpOwnerEntity.AllocateBatch(
+        List.of(svc("b"), svc("held"), svc("a")), to));
+    assertThat(batch.events()).extracting(e -> ((IpOwnerEntity.Allocated) e).request().key().name())
+        .containsExactly("b", "a");
+    assertThat(batch.reply().results()).extracting(r -> r.service().name()).containsExactly("b", "held", "a");
+    assertThat(ips(batch.reply().results().get(0))).containsExactly(IpAddress.of("192.0.2.1"));
+    assertThat(ips(batch.reply().results().get(1))).containsExactly(IpAddress.of("192.0.2.0"));
+    assertThat(ips(batch.reply().results().get(2))).containsExactly(IpAddress.of("192.0.2.2"));
+    var again = kit.<IpOwnerEntity.StartUpReply>runCommand(to -> new IpOwnerEntity.AllocateBatch(
+        List.of(svc("b"), svc("held"), svc("a")), to));
+    assertThat(again.hasNoEvents()).as("a retried batch writes nothing").isTrue();
+    kit.restart();
+    assertThat(kit.getState().allocator.allocations()).hasSize(3);
+  }
+
+  @Test
   void releaseIsIdempotent() {
     allocate(svc("web"));
     var first = kit.<IpOwnerEntity.ReleaseReply>runCommand(to -> new IpOwnerEntity.Release(new ServiceKey("default", "web"), to));
