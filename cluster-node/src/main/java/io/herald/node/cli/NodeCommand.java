@@ -66,7 +66,8 @@ public final class NodeCommand implements Callable<Integer> {
 
   @Option(names = "--seed-nodes", paramLabel = "ADDR:PORT", split = ",",
       converter = CliConverters.SocketAddressConverter.class,
-      description = "Remoting addresses of nodes to join (comma-separated); none: start a new cluster.")
+      description = {"Remoting addresses of nodes to join (comma-separated); none: start a new one-node cluster.",
+          "Give every node the same list, first node first: the first seed forms the cluster if no other answers."})
   List<InetSocketAddress> seedNodes = new ArrayList<>();
 
   @Option(names = "--journal", paramLabel = "h2:PATH|postgres:URL", defaultValue = "h2:./herald-journal",

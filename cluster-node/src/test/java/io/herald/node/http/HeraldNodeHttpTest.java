@@ -213,6 +213,21 @@ class HeraldNodeHttpTest {
 
   @Test
   @Order(6)
+  void startUpHonoursStatusAddressesAndReleaseFreesThem() throws Exception {
+    ServiceRequest restored = ServiceRequest.builder("other", "restored").ports(ServicePort.tcp(443))
+        .statusIps(io.herald.allocator.ip.IpAddress.of("192.0.2.40")).build();
+    ServiceRequest fresh = ServiceRequest.builder("other", "fresh").ports(ServicePort.tcp(443)).build();
+    var results = node.allocations().startUp(List.of(fresh, restored)).toCompletableFuture().get(30, TimeUnit.SECONDS);
+    assertThat(results).extracting(r -> r.service().name() + "=" + ((AllocationResult.Assigned) r).ips())
+        .containsExactly("restored=[192.0.2.40]", "fresh=[192.0.2.2]");
+    assertThat(getJson("/api/v1/pools").get(0).path("used").asLong()).isEqualTo(4);
+    assertThat(node.allocations().release(restored.key()).toCompletableFuture().get(30, TimeUnit.SECONDS)).isTrue();
+    assertThat(node.allocations().release(restored.key()).toCompletableFuture().get(30, TimeUnit.SECONDS)).isFalse();
+    assertThat(getJson("/api/v1/pools").get(0).path("used").asLong()).isEqualTo(3);
+  }
+
+  @Test
+  @Order(7)
   void anIncompatibleConfigurationIsRefusedAndMarkedStale() throws Exception {
     var current = node.config();
     var moved = TestNodes.config(String.format(CONFIG, router.port).replace("192.0.2.0/26", "203.0.113.0/26"));
@@ -230,7 +245,7 @@ class HeraldNodeHttpTest {
   }
 
   @Test
-  @Order(7)
+  @Order(8)
   void coordinatedShutdownDrainsWithdrawsClosesAndLeaves() throws Exception {
     Cluster cluster = Cluster.get(node.system());
     node.stop().toCompletableFuture().get(30, TimeUnit.SECONDS);
