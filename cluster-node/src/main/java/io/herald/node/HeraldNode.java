@@ -82,8 +82,8 @@ public final class HeraldNode {
       node.readiness.set(Readiness.CONFIG_LOADED, true);
       NodeRegistry.get(system).register(node);
       node.addShutdownTasks();
-      node.join();
       PekkoManagement.get(system).start().toCompletableFuture().get(30, TimeUnit.SECONDS);
+      node.join();
       log.info("node {} started: cluster {} management http://{}:{}", settings.nodeName(),
           system.address(), settings.http().getAddress().getHostAddress(), settings.http().getPort());
       return node;
@@ -96,7 +96,10 @@ public final class HeraldNode {
 
   private void join() {
     Cluster cluster = Cluster.get(system);
-    if (settings.seedNodes().isEmpty()) {
+    if (settings.bootstrap().isPresent()) {
+      // Discovers the other pods through the Kubernetes API and joins or forms the cluster.
+      org.apache.pekko.management.cluster.bootstrap.ClusterBootstrap.get(system).start();
+    } else if (settings.seedNodes().isEmpty()) {
       cluster.manager().tell(Join.create(cluster.selfMember().address()));
     } else {
       List<Address> seeds = settings.seedNodes().stream()

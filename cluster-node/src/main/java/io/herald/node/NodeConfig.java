@@ -26,6 +26,15 @@ public final class NodeConfig {
     }
     m.put("pekko.cluster.seed-nodes", ConfigValueFactory.fromIterable(seeds));
     m.put("herald.node-name", s.nodeName());
+    m.put("herald.kubernetes-bootstrap", s.bootstrap().isPresent());
+    s.bootstrap().ifPresent(b -> {
+      String cpd = "pekko.management.cluster.bootstrap.contact-point-discovery.";
+      m.put(cpd + "discovery-method", "kubernetes-api");
+      m.put(cpd + "service-name", b.serviceName());
+      m.put(cpd + "required-contact-point-nr", b.requiredContactPoints());
+      m.put("pekko.management.cluster.bootstrap.contact-point.fallback-port", s.http().getPort());
+      m.put("pekko.discovery.kubernetes-api.pod-label-selector", b.podLabelSelector());
+    });
     m.put("herald.drain-time", s.drainTime().toMillis() + "ms");
     // The drain runs inside service-unbind: give it the drain time plus room for the Cease.
     m.put("pekko.coordinated-shutdown.phases.service-unbind.timeout", (s.drainTime().toMillis() + 10_000) + "ms");

@@ -20,6 +20,8 @@ import java.util.Optional;
  * @param journal where allocations are persisted
  * @param drainTime how long routes carry GRACEFUL_SHUTDOWN before they are withdrawn
  * @param kubeconfig the Kubernetes client configuration, handed to the watcher
+ * @param bootstrap form the cluster with Pekko Management cluster bootstrap and Kubernetes API
+ *     discovery instead of seed nodes
  */
 public record NodeSettings(
     String nodeName,
@@ -29,7 +31,8 @@ public record NodeSettings(
     List<InetSocketAddress> seedNodes,
     Journal journal,
     Duration drainTime,
-    Optional<Path> kubeconfig) {
+    Optional<Path> kubeconfig,
+    Optional<KubernetesBootstrap> bootstrap) {
 
   public NodeSettings {
     Objects.requireNonNull(nodeName);
@@ -43,6 +46,28 @@ public record NodeSettings(
     Objects.requireNonNull(journal);
     Objects.requireNonNull(drainTime);
     Objects.requireNonNull(kubeconfig);
+    Objects.requireNonNull(bootstrap);
+    if (bootstrap.isPresent() && !seedNodes.isEmpty()) {
+      throw new IllegalArgumentException("seed nodes and Kubernetes bootstrap exclude each other");
+    }
+  }
+
+  /**
+   * Cluster formation on Kubernetes: the pods found by {@code podLabelSelector} (with {@code %s}
+   * replaced by {@code serviceName}) are contacted on their management port; the cluster forms
+   * once {@code requiredContactPoints} of them are found.
+   */
+  public record KubernetesBootstrap(String serviceName, int requiredContactPoints, String podLabelSelector) {
+    public KubernetesBootstrap {
+      Objects.requireNonNull(serviceName);
+      Objects.requireNonNull(podLabelSelector);
+      if (serviceName.isBlank()) {
+        throw new IllegalArgumentException("bootstrap service name must not be empty");
+      }
+      if (requiredContactPoints < 1) {
+        throw new IllegalArgumentException("required contact points must be at least 1");
+      }
+    }
   }
 
   /** The Pekko ActorSystem name every node of one cluster shares. */

@@ -51,7 +51,7 @@ public final class TestNodes {
   public static NodeSettings settings(String name, int remotingPort, List<InetSocketAddress> seeds,
       NodeSettings.Journal journal, Duration drain) {
     return new NodeSettings(name, Map.of("kubernetes.io/hostname", name), loopback(remotingPort),
-        loopback(freePort()), seeds, journal, drain, Optional.empty());
+        loopback(freePort()), seeds, journal, drain, Optional.empty(), Optional.empty());
   }
 
   public static HeraldConfig config(String yaml) {

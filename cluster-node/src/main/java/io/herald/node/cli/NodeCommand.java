@@ -70,6 +70,19 @@ public final class NodeCommand implements Callable<Integer> {
           "Give every node the same list, first node first: the first seed forms the cluster if no other answers."})
   List<InetSocketAddress> seedNodes = new ArrayList<>();
 
+  @Option(names = "--kubernetes-bootstrap", paramLabel = "NAME",
+      description = {"Form the cluster with Pekko cluster bootstrap: find the pods labelled with NAME through",
+          "the Kubernetes API (in place of --seed-nodes)."})
+  String bootstrapService;
+
+  @Option(names = "--required-contact-points", paramLabel = "N", defaultValue = "1",
+      description = "With --kubernetes-bootstrap: pods that must be found before a new cluster forms (default ${DEFAULT-VALUE}).")
+  int requiredContactPoints;
+
+  @Option(names = "--pod-label-selector", paramLabel = "SELECTOR", defaultValue = "app.kubernetes.io/name=%s",
+      description = "With --kubernetes-bootstrap: label selector of the pods; %s is NAME (default ${DEFAULT-VALUE}).")
+  String podLabelSelector;
+
   @Option(names = "--journal", paramLabel = "h2:PATH|postgres:URL", defaultValue = "h2:./herald-journal",
       description = "Where allocations are persisted (default ${DEFAULT-VALUE}).")
   String journal;
@@ -91,8 +104,14 @@ public final class NodeCommand implements Callable<Integer> {
     if (kubeconfig != null && !Files.isReadable(kubeconfig)) {
       throw new CommandLine.ParameterException(cl, "--kubeconfig " + kubeconfig + ": cannot read");
     }
+    if (bootstrapService != null && !seedNodes.isEmpty()) {
+      throw new CommandLine.ParameterException(cl, "--kubernetes-bootstrap and --seed-nodes exclude each other");
+    }
     try {
-      return new NodeSettings(nodeName, nodeLabels, bind, http, seedNodes, j, drainTime, Optional.ofNullable(kubeconfig));
+      Optional<NodeSettings.KubernetesBootstrap> bootstrap = bootstrapService == null ? Optional.empty()
+          : Optional.of(new NodeSettings.KubernetesBootstrap(bootstrapService, requiredContactPoints, podLabelSelector));
+      return new NodeSettings(nodeName, nodeLabels, bind, http, seedNodes, j, drainTime, Optional.ofNullable(kubeconfig),
+          bootstrap);
     } catch (IllegalArgumentException e) {
       throw new CommandLine.ParameterException(cl, e.getMessage());
     }

@@ -67,6 +67,28 @@ class NodeCommandTest {
   }
 
   @Test
+  void kubernetesBootstrapReplacesSeedNodes() throws IOException {
+    NodeCommand c = new NodeCommand();
+    cmd(c).parseArgs("--config", config("{}").toString(), "--node-name", "n", "--kubernetes-bootstrap", "herald",
+        "--required-contact-points", "3");
+    NodeSettings s = c.settings();
+    assertThat(s.bootstrap()).contains(new NodeSettings.KubernetesBootstrap("herald", 3, "app.kubernetes.io/name=%s"));
+    var conf = io.herald.node.NodeConfig.of(s, com.typesafe.config.ConfigFactory.empty());
+    assertThat(conf.getString("pekko.management.cluster.bootstrap.contact-point-discovery.discovery-method"))
+        .isEqualTo("kubernetes-api");
+    assertThat(conf.getString("pekko.management.cluster.bootstrap.contact-point-discovery.service-name")).isEqualTo("herald");
+    assertThat(conf.getInt("pekko.management.cluster.bootstrap.contact-point-discovery.required-contact-point-nr")).isEqualTo(3);
+    assertThat(conf.getString("pekko.discovery.kubernetes-api.pod-label-selector")).isEqualTo("app.kubernetes.io/name=%s");
+    assertThat(conf.getList("pekko.cluster.seed-nodes")).isEmpty();
+
+    NodeCommand both = new NodeCommand();
+    int code = cmd(both).execute("--config", config("{}").toString(), "--node-name", "n",
+        "--kubernetes-bootstrap", "herald", "--seed-nodes", "127.0.0.1:25520");
+    assertThat(code).isEqualTo(2);
+    assertThat(err.toString()).contains("--kubernetes-bootstrap and --seed-nodes exclude each other");
+  }
+
+  @Test
   void badJournalIsAUsageError() throws IOException {
     int code = cmd(new NodeCommand()).execute("--config", config("{}").toString(), "--node-name", "n",
         "--journal", "mysql://x");
