@@ -1,0 +1,67 @@
+package io.herald.node;
+
+import com.typesafe.config.Config;
+import com.typesafe.config.ConfigFactory;
+import com.typesafe.config.ConfigValueFactory;
+import java.net.InetSocketAddress;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/** Turns {@link NodeSettings} into the HOCON the ActorSystem runs with. */
+public final class NodeConfig {
+  private NodeConfig() {}
+
+  /** The settings laid over {@code overrides}, then over application.conf and the defaults. */
+  public static Config of(NodeSettings s, Config overrides) {
+    Map<String, Object> m = new HashMap<>();
+    m.put("pekko.remote.artery.canonical.hostname", s.bind().getAddress().getHostAddress());
+    m.put("pekko.remote.artery.canonical.port", s.bind().getPort());
+    m.put("pekko.management.http.hostname", s.http().getAddress().getHostAddress());
+    m.put("pekko.management.http.port", s.http().getPort());
+    List<String> seeds = new ArrayList<>();
+    for (InetSocketAddress a : s.seedNodes()) {
+      seeds.add(address(a));
+    }
+    m.put("pekko.cluster.seed-nodes", ConfigValueFactory.fromIterable(seeds));
+    m.put("herald.node-name", s.nodeName());
+    m.put("herald.kubernetes-bootstrap", s.bootstrap().isPresent());
+    s.bootstrap().ifPresent(b -> {
+      String cpd = "pekko.management.cluster.bootstrap.contact-point-discovery.";
+      m.put(cpd + "discovery-method", "kubernetes-api");
+      m.put(cpd + "service-name", b.serviceName());
+      m.put(cpd + "required-contact-point-nr", b.requiredContactPoints());
+      m.put("pekko.management.cluster.bootstrap.contact-point.fallback-port", s.http().getPort());
+      m.put("pekko.discovery.kubernetes-api.pod-label-selector", b.podLabelSelector());
+    });
+    m.put("herald.drain-time", s.drainTime().toMillis() + "ms");
+    // The drain runs inside service-unbind: give it the drain time plus room for the Cease.
+    m.put("pekko.coordinated-shutdown.phases.service-unbind.timeout", (s.drainTime().toMillis() + 10_000) + "ms");
+    if (s.journal() instanceof NodeSettings.Journal.H2 h2) {
+      String path = h2.file().toAbsolutePath().normalize().toString();
+      m.put(DB + "profile", "slick.jdbc.H2Profile$");
+      m.put(DB + "db.url", "jdbc:h2:file:" + path + ";DB_CLOSE_DELAY=-1;AUTO_SERVER=TRUE");
+      m.put(DB + "db.driver", "org.h2.Driver");
+      m.put(DB + "db.user", "sa");
+    } else if (s.journal() instanceof NodeSettings.Journal.Postgres pg) {
+      m.put(DB + "profile", "slick.jdbc.PostgresProfile$");
+      m.put(DB + "db.url", pg.jdbcUrl());
+      m.put(DB + "db.driver", "org.postgresql.Driver");
+      m.put(DB + "db.user", System.getenv().getOrDefault("HERALD_JOURNAL_USER", "postgres"));
+      m.put(DB + "db.password", System.getenv().getOrDefault("HERALD_JOURNAL_PASSWORD", ""));
+    }
+    return overrides.withFallback(ConfigFactory.parseMap(m)).withFallback(ConfigFactory.load()).resolve();
+  }
+
+  private static final String DB = "pekko-persistence-jdbc.shared-databases.slick.";
+
+  /** {@code pekko://herald@HOST:PORT}. */
+  public static String address(InetSocketAddress a) {
+    String host = a.getAddress().getHostAddress();
+    if (host.contains(":")) {
+      host = "[" + host + "]";
+    }
+    return "pekko://" + NodeSettings.SYSTEM_NAME + "@" + host + ":" + a.getPort();
+  }
+}

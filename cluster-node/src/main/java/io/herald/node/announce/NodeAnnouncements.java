@@ -1,0 +1,346 @@
+package io.herald.node.announce;
+
+import io.herald.allocator.config.BgpPeer;
+import io.herald.allocator.config.HeraldConfig;
+import io.herald.allocator.ip.IpAddress;
+import io.herald.node.CborSerializable;
+import io.herald.protocol.netty.BgpTransport;
+import io.herald.protocol.session.PeerConfig;
+import io.herald.protocol.session.RouteAttributes;
+import io.herald.protocol.types.Prefix;
+import java.net.Inet4Address;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.TreeMap;
+import java.util.TreeSet;
+import org.apache.pekko.Done;
+import org.apache.pekko.actor.typed.ActorRef;
+import org.apache.pekko.actor.typed.Behavior;
+import org.apache.pekko.actor.typed.javadsl.AbstractBehavior;
+import org.apache.pekko.actor.typed.javadsl.ActorContext;
+import org.apache.pekko.actor.typed.javadsl.Behaviors;
+import org.apache.pekko.actor.typed.javadsl.Receive;
+import org.apache.pekko.actor.typed.javadsl.TimerScheduler;
+import org.apache.pekko.actor.typed.receptionist.Receptionist;
+import org.apache.pekko.actor.typed.receptionist.ServiceKey;
+
+/**
+ * This node's announcements: holds the complete desired set (one {@link ServiceAnnouncement} per
+ * Service, from the watcher) and runs one {@link PeerSession} per BGPPeer selected for this node.
+ * Every change recomputes each session's route set with the pure {@link RoutePlanner} and sends
+ * it only if it differs; the session diffs it against what the router already has.
+ *
+ * <p>Level-triggered, desired state only: the watcher sends the whole set every time, and a
+ * configuration change restarts only the sessions whose peer settings changed (a removed peer
+ * gets Cease 6/3).
+ */
+public final class NodeAnnouncements extends AbstractBehavior<NodeAnnouncements.Command> {
+
+  public sealed interface Command {}
+
+  /** The complete desired announcement set of this node, replacing the previous one. */
+  public record SetDesired(List<ServiceAnnouncement> services) implements Command {
+    public SetDesired {
+      services = List.copyOf(services);
+    }
+  }
+
+  /** A new valid configuration: peers and advertisements. */
+  public record SetConfig(HeraldConfig config) implements Command {}
+
+  /** This node's labels changed (peer and advertisement node selectors match them). */
+  public record SetNodeLabels(Map<String, String> labels) implements Command {
+    public SetNodeLabels {
+      labels = Map.copyOf(labels);
+    }
+  }
+
+  /**
+   * Graceful shutdown (RFC 8326): re-announce every route with GRACEFUL_SHUTDOWN, wait
+   * {@code drainTime} so routers move traffic away, then withdraw and close every session with
+   * Cease 6/2 and {@code text}. Replies when every session is closed; later changes are ignored.
+   */
+  public record Drain(Duration drainTime, String text, ActorRef<Done> replyTo) implements Command {}
+
+  /** Asked by the management API of any node (so it crosses nodes). */
+  public record GetStatus(ActorRef<Status> replyTo) implements Command, CborSerializable {}
+
+  /** Every node's announcer registers under this key, so any node can answer for all. */
+  public static final ServiceKey<Command> STATUS_KEY = ServiceKey.create(Command.class, "herald-announcements");
+
+  private record DrainElapsed() implements Command {}
+
+  private record SessionStopped(String peer, ActorRef<PeerSession.Command> ref) implements Command {}
+
+  /** A read-only copy of this node's announcement state. */
+  public record Status(String node, List<PeerStatus> peers, List<ServiceStatus> services, List<String> problems)
+      implements CborSerializable {
+    public Status {
+      peers = List.copyOf(peers);
+      services = List.copyOf(services);
+      problems = List.copyOf(problems);
+    }
+  }
+
+  /**
+   * @param state the RFC 4271 §8 state name
+   * @param since when the session entered that state (uptime when Established)
+   * @param lastDown why the session last went down (with its NOTIFICATION), or empty
+   */
+  public record PeerStatus(String name, String address, int port, long asn, String state, Instant since,
+      long prefixesAnnounced, long updatesSent, int routesDesired, String lastDown) implements CborSerializable {}
+
+  /** @param advertisedTo the peers (Established) that carry a route for this Service's addresses */
+  public record ServiceStatus(io.herald.allocator.pool.ServiceKey service, String pool, List<IpAddress> ips, boolean announce, String reason,
+      List<String> advertisedTo) implements CborSerializable {
+    public ServiceStatus {
+      ips = List.copyOf(ips);
+      advertisedTo = List.copyOf(advertisedTo);
+    }
+  }
+
+  private static final class Session {
+    final BgpPeer peer;
+    final PeerConfig config;
+    final ActorRef<PeerSession.Command> ref;
+    final PeerTelemetry telemetry;
+    Map<Prefix, RouteAttributes> routes = Map.of();
+
+    Session(BgpPeer peer, PeerConfig config, ActorRef<PeerSession.Command> ref, PeerTelemetry telemetry) {
+      this.peer = peer;
+      this.config = config;
+      this.ref = ref;
+      this.telemetry = telemetry;
+    }
+  }
+
+  private final String nodeName;
+  private final BgpTransport transport;
+  private final Optional<Inet4Address> nodeAddress;
+  private final TimerScheduler<Command> timers;
+  private final Clock clock;
+  private HeraldConfig config;
+  private Map<String, String> nodeLabels;
+  private Map<io.herald.allocator.pool.ServiceKey, ServiceAnnouncement> desired = Map.of();
+  private final Map<String, Session> sessions = new LinkedHashMap<>();
+  private final List<String> problems = new ArrayList<>();
+  private int generation;
+  private boolean draining;
+  private Drain drain;
+  private int stopping;
+
+  private NodeAnnouncements(ActorContext<Command> ctx, TimerScheduler<Command> timers, String nodeName,
+      Map<String, String> nodeLabels, Optional<Inet4Address> nodeAddress, BgpTransport transport,
+      HeraldConfig config, Clock clock) {
+    super(ctx);
+    this.timers = timers;
+    this.nodeName = nodeName;
+    this.nodeLabels = Map.copyOf(nodeLabels);
+    this.nodeAddress = nodeAddress;
+    this.transport = transport;
+    this.clock = clock;
+    this.config = config;
+    ctx.getSystem().receptionist().tell(Receptionist.register(STATUS_KEY, ctx.getSelf()));
+    reconcilePeers();
+  }
+
+  /**
+   * @param nodeAddress this node's IPv4 address: the router id of peers that configure none
+   * @param transport the process's one BGP transport (event loops), owned by the caller
+   */
+  public static Behavior<Command> create(String nodeName, Map<String, String> nodeLabels,
+      Optional<Inet4Address> nodeAddress, BgpTransport transport, HeraldConfig config) {
+    return Behaviors.setup(ctx -> Behaviors.withTimers(timers ->
+        new NodeAnnouncements(ctx, timers, nodeName, nodeLabels, nodeAddress, transport, config, Clock.systemUTC())));
+  }
+
+  @Override
+  public Receive<Command> createReceive() {
+    return newReceiveBuilder()
+        .onMessage(SetDesired.class, this::onSetDesired)
+        .onMessage(SetConfig.class, this::onSetConfig)
+        .onMessage(SetNodeLabels.class, this::onSetNodeLabels)
+        .onMessage(Drain.class, this::onDrain)
+        .onMessage(DrainElapsed.class, this::onDrainElapsed)
+        .onMessage(SessionStopped.class, this::onSessionStopped)
+        .onMessage(GetStatus.class, this::onGetStatus)
+        .build();
+  }
+
+  private Behavior<Command> onSetDesired(SetDesired m) {
+    if (draining) {
+      return this;
+    }
+    Map<io.herald.allocator.pool.ServiceKey, ServiceAnnouncement> next = new TreeMap<>();
+    for (ServiceAnnouncement s : m.services()) {
+      next.put(s.service(), s);
+    }
+    desired = next;
+    pushRoutes();
+    return this;
+  }
+
+  private Behavior<Command> onSetConfig(SetConfig m) {
+    if (draining) {
+      return this;
+    }
+    config = m.config();
+    reconcilePeers();
+    return this;
+  }
+
+  private Behavior<Command> onSetNodeLabels(SetNodeLabels m) {
+    if (draining) {
+      return this;
+    }
+    nodeLabels = m.labels();
+    reconcilePeers();
+    return this;
+  }
+
+  /** Starts sessions for newly selected peers, ends those of removed or changed ones, then routes. */
+  private void reconcilePeers() {
+    problems.clear();
+    Map<String, BgpPeer> wanted = new LinkedHashMap<>();
+    Map<String, PeerConfig> configs = new HashMap<>();
+    for (BgpPeer p : config.peers()) {
+      if (!RoutePlanner.selects(p, nodeLabels)) {
+        continue;
+      }
+      PeerConfigs.Result r = PeerConfigs.toPeerConfig(p, nodeAddress);
+      if (r.config().isEmpty()) {
+        problems.add(r.problem());
+        getContext().getLog().warn("not peering: {}", r.problem());
+        continue;
+      }
+      wanted.put(p.name(), p);
+      configs.put(p.name(), r.config().get());
+    }
+    for (var it = sessions.entrySet().iterator(); it.hasNext(); ) {
+      var e = it.next();
+      PeerConfig next = configs.get(e.getKey());
+      if (next == null || !next.equals(e.getValue().config)) {
+        // RFC 4486 §4: Cease/Peer De-configured, also when its settings change (it comes back below).
+        e.getValue().ref.tell(new PeerSession.Stop(true, "", getContext().getSystem().ignoreRef()));
+        it.remove();
+      }
+    }
+    for (var e : wanted.entrySet()) {
+      String name = e.getKey();
+      Session current = sessions.get(name);
+      if (current == null) {
+        PeerTelemetry telemetry = new PeerTelemetry(clock);
+        ActorRef<PeerSession.Command> ref = getContext().spawn(
+            PeerSession.create(transport, configs.get(name), telemetry), "peer-" + (++generation));
+        getContext().watchWith(ref, new SessionStopped(name, ref));
+        sessions.put(name, new Session(e.getValue(), configs.get(name), ref, telemetry));
+      } else if (!current.peer.equals(e.getValue())) {
+        // Same session settings, other fields changed (node selectors): keep the session.
+        sessions.put(name, new Session(e.getValue(), current.config, current.ref, current.telemetry));
+        sessions.get(name).routes = current.routes;
+      }
+    }
+    pushRoutes();
+  }
+
+  private void pushRoutes() {
+    for (Session s : sessions.values()) {
+      Map<Prefix, RouteAttributes> next = RoutePlanner.routesFor(s.peer, nodeLabels, desired.values(), config, draining);
+      if (!next.equals(s.routes)) {
+        s.routes = next;
+        s.ref.tell(new PeerSession.SetRoutes(next));
+      }
+    }
+  }
+
+  private Behavior<Command> onDrain(Drain m) {
+    if (draining) {
+      m.replyTo().tell(Done.getInstance());
+      return this;
+    }
+    draining = true;
+    drain = m;
+    if (sessions.isEmpty()) {
+      m.replyTo().tell(Done.getInstance());
+      return this;
+    }
+    if (m.drainTime().isZero()) {
+      return onDrainElapsed(new DrainElapsed());
+    }
+    getContext().getLog().info("draining {} sessions for {} with GRACEFUL_SHUTDOWN", sessions.size(), m.drainTime());
+    pushRoutes();
+    timers.startSingleTimer(new DrainElapsed(), m.drainTime());
+    return this;
+  }
+
+  private Behavior<Command> onDrainElapsed(DrainElapsed m) {
+    stopping = sessions.size();
+    for (Session s : sessions.values()) {
+      s.ref.tell(new PeerSession.Stop(false, drain.text(), getContext().getSystem().ignoreRef()));
+    }
+    return this;
+  }
+
+  private Behavior<Command> onSessionStopped(SessionStopped m) {
+    Session s = sessions.get(m.peer());
+    if (s != null && s.ref.equals(m.ref())) {
+      sessions.remove(m.peer());
+      if (draining && --stopping <= 0) {
+        getContext().getLog().info("all sessions closed");
+        drain.replyTo().tell(Done.getInstance());
+      }
+    }
+    return this;
+  }
+
+  private Behavior<Command> onGetStatus(GetStatus m) {
+    List<PeerStatus> peers = new ArrayList<>();
+    for (var e : sessions.entrySet()) {
+      Session s = e.getValue();
+      PeerTelemetry t = s.telemetry;
+      peers.add(new PeerStatus(e.getKey(), s.config.peer().getAddress().getHostAddress(), s.config.peer().getPort(),
+          s.config.peerAs().value(), t.state(), t.since(), t.prefixesAnnounced(), t.updatesSent(), s.routes.size(),
+          t.lastDown()));
+    }
+    List<ServiceStatus> services = new ArrayList<>();
+    for (ServiceAnnouncement a : desired.values()) {
+      List<String> to = new ArrayList<>();
+      for (var e : sessions.entrySet()) {
+        if (e.getValue().telemetry.isEstablished() && carries(e.getValue().routes, a.ips())) {
+          to.add(e.getKey());
+        }
+      }
+      services.add(new ServiceStatus(a.service(), a.pool(), a.ips(), a.announce(), a.reason(), to));
+    }
+    m.replyTo().tell(new Status(nodeName, peers, services, problems));
+    return this;
+  }
+
+  /** Whether any route covers one of {@code ips} (routes may be aggregates). */
+  private static boolean carries(Map<Prefix, RouteAttributes> routes, List<IpAddress> ips) {
+    if (routes.isEmpty()) {
+      return false;
+    }
+    TreeSet<Integer> lengths = new TreeSet<>();
+    routes.keySet().forEach(p -> lengths.add(p.length() + (p.isIpv6() ? 1000 : 0)));
+    for (IpAddress ip : ips) {
+      for (int l : lengths) {
+        boolean v6 = l >= 1000;
+        if (v6 == ip.isV4()) {
+          continue;
+        }
+        if (routes.containsKey(Prefix.containing(ip.toInetAddress(), v6 ? l - 1000 : l))) {
+          return true;
+        }
+      }
+    }
+    return false;
+  }
+}

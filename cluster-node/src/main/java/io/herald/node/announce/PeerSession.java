@@ -1,0 +1,116 @@
+package io.herald.node.announce;
+
+import io.herald.protocol.netty.BgpTransport;
+import io.herald.protocol.session.BgpPeer;
+import io.herald.protocol.session.PeerConfig;
+import io.herald.protocol.session.RouteAttributes;
+import io.herald.protocol.types.Prefix;
+import java.util.Map;
+import java.util.concurrent.CompletionStage;
+import org.apache.pekko.Done;
+import org.apache.pekko.actor.typed.ActorRef;
+import org.apache.pekko.actor.typed.Behavior;
+import org.apache.pekko.actor.typed.PostStop;
+import org.apache.pekko.actor.typed.javadsl.ActorContext;
+import org.apache.pekko.actor.typed.javadsl.Behaviors;
+import org.apache.pekko.japi.Pair;
+import org.apache.pekko.stream.Materializer;
+import org.apache.pekko.stream.OverflowStrategy;
+import org.apache.pekko.stream.javadsl.Keep;
+import org.apache.pekko.stream.javadsl.Sink;
+import org.apache.pekko.stream.javadsl.Source;
+import org.apache.pekko.stream.javadsl.SourceQueueWithComplete;
+
+/**
+ * One BGP peering of this node: owns a {@link BgpPeer} (FSM, timers and channel on a Netty event
+ * loop) and feeds it the complete desired route set through a Pekko Streams pipeline. Only the
+ * latest set matters, so the pipeline holds one element and conflates: a burst of Service changes
+ * becomes one diff on the wire, and a route change never resets the session.
+ */
+public final class PeerSession {
+  private PeerSession() {}
+
+  public sealed interface Command {}
+
+  /** The complete route set this peer should carry now. */
+  public record SetRoutes(Map<Prefix, RouteAttributes> routes) implements Command {
+    public SetRoutes {
+      routes = Map.copyOf(routes);
+    }
+  }
+
+  /**
+   * Ends the session and stops the actor. {@code deconfigured}: Cease/Peer De-configured (RFC 4486
+   * 6/3) at once. Otherwise: withdraw every route, then Cease/Administrative Shutdown (6/2) with
+   * {@code text} as the shutdown communication (RFC 9003).
+   */
+  public record Stop(boolean deconfigured, String text, ActorRef<Done> replyTo) implements Command {}
+
+  private record PipelineDone(Stop stop) implements Command {}
+
+  private record Closed(ActorRef<Done> replyTo) implements Command {}
+
+  public static Behavior<Command> create(BgpTransport transport, PeerConfig config, PeerTelemetry telemetry) {
+    return Behaviors.setup(ctx -> {
+      BgpPeer peer = BgpPeer.create(transport, config, telemetry);
+      telemetry.attach(peer);
+      Pair<SourceQueueWithComplete<Map<Prefix, RouteAttributes>>, CompletionStage<Done>> pipeline =
+          Source.<Map<Prefix, RouteAttributes>>queue(1, OverflowStrategy.dropHead())
+              .conflate((older, newer) -> newer)
+              .toMat(Sink.foreach(peer::setRoutes), Keep.both())
+              .run(Materializer.createMaterializer(ctx));
+      peer.start();
+      ctx.getLog().info("session to {} AS{} started", config.peer(), config.peerAs());
+      return running(ctx, peer, pipeline.first(), pipeline.second());
+    });
+  }
+
+  private static Behavior<Command> running(ActorContext<Command> ctx, BgpPeer peer,
+      SourceQueueWithComplete<Map<Prefix, RouteAttributes>> queue, CompletionStage<Done> pipelineDone) {
+    return Behaviors.receive(Command.class)
+        .onMessage(SetRoutes.class, m -> {
+          queue.offer(m.routes());
+          return Behaviors.same();
+        })
+        .onMessage(Stop.class, stop -> {
+          // Let the pipeline hand over its last element first, so nothing overtakes the withdrawal.
+          queue.complete();
+          ctx.pipeToSelf(pipelineDone, (ok, err) -> new PipelineDone(stop));
+          return stopping(ctx, peer);
+        })
+        .onSignal(PostStop.class, s -> {
+          queue.complete();
+          try {
+            peer.shutdown("herald session stopped");
+          } catch (java.util.concurrent.RejectedExecutionException e) {
+            // The transport is already closed (process exit): its channels are gone with it.
+          }
+          return Behaviors.same();
+        })
+        .build();
+  }
+
+  private static Behavior<Command> stopping(ActorContext<Command> ctx, BgpPeer peer) {
+    return Behaviors.receive(Command.class)
+        .onMessage(SetRoutes.class, m -> Behaviors.same())
+        .onMessage(Stop.class, m -> Behaviors.same())
+        .onMessage(PipelineDone.class, m -> {
+          Stop stop = m.stop();
+          CompletionStage<Void> closed;
+          if (stop.deconfigured()) {
+            closed = peer.deconfigure();
+          } else {
+            // Both calls run in order on the session's event loop: the withdrawal precedes the Cease.
+            peer.setRoutes(Map.of());
+            closed = peer.shutdown(stop.text());
+          }
+          ctx.pipeToSelf(closed, (ok, err) -> new Closed(stop.replyTo()));
+          return Behaviors.same();
+        })
+        .onMessage(Closed.class, m -> {
+          m.replyTo().tell(Done.getInstance());
+          return Behaviors.stopped();
+        })
+        .build();
+  }
+}

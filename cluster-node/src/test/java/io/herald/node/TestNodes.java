@@ -1,0 +1,71 @@
+package io.herald.node;
+
+import com.typesafe.config.Config;
+import com.typesafe.config.ConfigFactory;
+import io.herald.allocator.config.ConfigLoader;
+import io.herald.allocator.config.HeraldConfig;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/** Helpers to run real nodes inside one test JVM, on loopback. */
+public final class TestNodes {
+  private TestNodes() {}
+
+  /**
+   * Fast failure detection and the 2-node-safe keep-oldest strategy, unless a test picks another;
+   * a terminated ActorSystem does not leave (that is how a crash looks to the others).
+   */
+  public static final Config FAST = ConfigFactory.parseString("""
+      pekko.loglevel = WARNING
+      pekko.cluster.jmx.multi-mbeans-in-same-jvm = on
+      pekko.cluster.failure-detector.heartbeat-interval = 300ms
+      pekko.cluster.failure-detector.acceptable-heartbeat-pause = 1500ms
+      pekko.cluster.split-brain-resolver.stable-after = 2s
+      pekko.cluster.split-brain-resolver.active-strategy = keep-oldest
+      pekko.coordinated-shutdown.run-by-actor-system-terminate = off
+      pekko.coordinated-shutdown.run-by-jvm-shutdown-hook = off
+      pekko.cluster.run-coordinated-shutdown-when-down = off
+      herald.ask-timeout = 2s
+      herald.ask-attempts = 15
+      """);
+
+  public static int freePort() {
+    try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+      return s.getLocalPort();
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  public static InetSocketAddress loopback(int port) {
+    return new InetSocketAddress(InetAddress.getLoopbackAddress(), port);
+  }
+
+  public static NodeSettings settings(String name, int remotingPort, List<InetSocketAddress> seeds,
+      NodeSettings.Journal journal, Duration drain) {
+    return new NodeSettings(name, Map.of("kubernetes.io/hostname", name), loopback(remotingPort),
+        loopback(freePort()), seeds, journal, drain, Optional.empty(), Optional.empty());
+  }
+
+  public static HeraldConfig config(String yaml) {
+    ConfigLoader.Result r = ConfigLoader.load("test.yaml", yaml);
+    if (r instanceof ConfigLoader.Result.Valid v) {
+      return v.config();
+    }
+    throw new IllegalArgumentException(r.toString());
+  }
+
+  public static final String ONE_POOL = """
+      apiVersion: metallb.io/v1beta1
+      kind: IPAddressPool
+      metadata: {name: private}
+      spec: {addresses: ["192.0.2.0/26"]}
+      """;
+}

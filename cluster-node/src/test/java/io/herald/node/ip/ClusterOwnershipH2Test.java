@@ -1,0 +1,16 @@
+package io.herald.node.ip;
+
+import io.herald.node.NodeSettings;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The ownership scenario on the default journal: one embedded H2 file shared by three nodes. */
+class ClusterOwnershipH2Test {
+  @TempDir Path dir;
+
+  @Test
+  void allocationsSurviveACrashAndAGracefulLeaveUnchanged() throws Exception {
+    new ClusterOwnershipScenario().run(new NodeSettings.Journal.H2(dir.resolve("journal")));
+  }
+}
