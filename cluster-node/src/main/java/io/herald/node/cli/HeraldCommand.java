@@ -9,7 +9,8 @@ import picocli.CommandLine.Command;
     mixinStandardHelpOptions = true,
     versionProvider = HeraldCommand.Version.class,
     description = "Bare-metal load balancer for Kubernetes (BGP and Layer 2), MetalLB-compatible.",
-    subcommands = {BgpCommand.class, ConfigCommand.class, SandboxApiCommand.class, CommandLine.HelpCommand.class})
+    subcommands = {NodeCommand.class, StatusCommand.class, BgpCommand.class, ConfigCommand.class,
+        SandboxApiCommand.class, CommandLine.HelpCommand.class})
 public final class HeraldCommand implements Runnable {
 
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
