@@ -110,8 +110,8 @@ public final class Collector implements PeerListener, AutoCloseable {
   }
 
   @Override
-  public void close() throws Exception {
+  public void close() {
     listener.close();
-    peer.shutdown("collector closed").get(5, TimeUnit.SECONDS);
+    peer.shutdown("collector closed").orTimeout(5, TimeUnit.SECONDS).join();
   }
 }

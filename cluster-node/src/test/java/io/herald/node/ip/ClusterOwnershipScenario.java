@@ -29,7 +29,8 @@ import org.apache.pekko.cluster.typed.Cluster;
 /**
  * Three nodes sharing one journal: Services allocated concurrently through every node, then the
  * node hosting the IP owner crashes (no leave: the split-brain resolver downs it), then the next
- * host leaves gracefully. Every allocation must survive both, unchanged and without duplicates.
+ * host leaves gracefully, and finally the whole cluster restarts. Every allocation must survive,
+ * unchanged and without duplicates.
  */
 final class ClusterOwnershipScenario {
   private final List<HeraldNode> nodes = new ArrayList<>();
@@ -101,6 +102,16 @@ final class ClusterOwnershipScenario {
       }
       assertDistinct(all);
       assertThat(all).hasSize(33);
+
+      // A full cluster restart: the last node stops, a new one starts on the same journal.
+      last.stop().toCompletableFuture().get(60, TimeUnit.SECONDS);
+      last.whenTerminated().toCompletableFuture().get(30, TimeUnit.SECONDS);
+      nodes.remove(last);
+      HeraldNode fresh = HeraldNode.start(TestNodes.settings("node-r", TestNodes.freePort(), List.of(), journal,
+          Duration.ZERO), config, conf);
+      nodes.add(fresh);
+      IpOwnerEntity.Snapshot afterRestart = fresh.allocations().snapshot().toCompletableFuture().get(60, TimeUnit.SECONDS);
+      assertThat(asMap(afterRestart.allocations())).as("every IP kept across a full restart").isEqualTo(all);
     } finally {
       for (HeraldNode n : nodes) {
         n.system().terminate();
