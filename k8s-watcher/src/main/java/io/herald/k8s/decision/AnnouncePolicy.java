@@ -17,7 +17,6 @@ import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.Arrays;
 import java.util.Collection;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -174,14 +173,21 @@ public final class AnnouncePolicy {
     }
 
     String firstIp = svc.ingressIps().get(0);
-    Optional<NodeView> winner =
-        nodes.stream()
-            .filter(n -> nodeRule(n, s).isEmpty())
-            .filter(n -> ads.stream().anyMatch(a -> LabelSelectorView.anyMatches(a.nodeSelectors(), n.labels())))
-            .filter(n -> !local || anyServesOn(endpoints, n.name()))
-            .min(Comparator.comparing((NodeView n) -> electionKey(n.name(), firstIp), Arrays::compareUnsigned)
-                .thenComparing(NodeView::name));
-    if (winner.isEmpty() || !winner.get().name().equals(me.name())) {
+    // Each candidate's key is hashed once (a comparator would hash both sides of every comparison).
+    NodeView winner = null;
+    byte[] best = null;
+    for (NodeView n : nodes) {
+      if (local && !anyServesOn(endpoints, n.name())) continue;
+      if (nodeRule(n, s).isPresent()) continue;
+      if (ads.stream().noneMatch(a -> LabelSelectorView.anyMatches(a.nodeSelectors(), n.labels()))) continue;
+      byte[] k = electionKey(n.name(), firstIp);
+      int c = best == null ? -1 : Arrays.compareUnsigned(k, best);
+      if (c < 0 || (c == 0 && n.name().compareTo(winner.name()) < 0)) {
+        winner = n;
+        best = k;
+      }
+    }
+    if (winner == null || !winner.name().equals(me.name())) {
       return new AnnounceDecision.Withdraw(p, Reason.NOT_OWNER);
     }
     List<AdvertisementView> mine =

@@ -53,6 +53,18 @@ public final class MetallbEvents {
         "Service uses deprecated annotation " + annotation, component);
   }
 
+  /**
+   * {@code InvalidConfig} (Warning) on a configuration object the validation rejected. MetalLB
+   * reports such errors only in logs and its ConfigurationState; the Event puts them where
+   * {@code kubectl describe} of the object shows them.
+   *
+   * @param kept whether an earlier valid configuration stays in force
+   */
+  public static EventSpec invalidConfig(ObjectRef object, String error, boolean kept, String component) {
+    String effect = kept ? "configuration rejected, the last valid one stays in force: " : "configuration rejected: ";
+    return new EventSpec(object, EventSpec.Type.WARNING, "InvalidConfig", effect + error, component);
+  }
+
   private static ServiceKey key(ObjectRef r) {
     return new ServiceKey(r.namespace(), r.name());
   }

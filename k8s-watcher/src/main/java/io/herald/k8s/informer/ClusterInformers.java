@@ -1,7 +1,9 @@
 package io.herald.k8s.informer;
 
+import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.api.model.Namespace;
 import io.fabric8.kubernetes.api.model.Node;
 import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.api.model.discovery.v1.EndpointSlice;
@@ -10,14 +12,17 @@ import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.fabric8.kubernetes.client.dsl.base.ResourceDefinitionContext;
 import io.fabric8.kubernetes.client.informers.ResourceEventHandler;
 import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
+import io.fabric8.kubernetes.client.informers.cache.Cache;
+import io.herald.allocator.config.HeraldConfig;
+import io.herald.k8s.config.ConfigSource;
+import io.herald.k8s.config.ConfigState;
+import io.herald.k8s.config.ConfigStatus;
+import io.herald.k8s.config.LoadedConfig;
+import io.herald.k8s.convert.ConfigSources;
 import io.herald.k8s.convert.Views;
-import io.herald.k8s.model.AdvertisementView;
-import io.herald.k8s.model.AnnounceProtocol;
 import io.herald.k8s.model.ConfigView;
 import io.herald.k8s.model.EndpointView;
 import io.herald.k8s.model.NodeView;
-import io.herald.k8s.model.PeerView;
-import io.herald.k8s.model.PoolView;
 import io.herald.k8s.model.ServiceKey;
 import io.herald.k8s.model.ServiceView;
 import io.herald.k8s.watcher.DirtySink;
@@ -34,25 +39,46 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The fabric8 informers Herald's watcher reads: Services, EndpointSlices and Nodes cluster-wide,
- * and IPAddressPools, BGPAdvertisements, L2Advertisements and BGPPeers in Herald's namespace.
+ * The fabric8 informers Herald's watcher reads: Services, EndpointSlices, Nodes and Namespaces
+ * cluster-wide; in Herald's namespace the metallb.io configuration (IPAddressPools,
+ * BGPAdvertisements, L2Advertisements, BGPPeers, Communities, BFDProfiles) and the legacy
+ * {@code configInline} ConfigMap.
  *
- * <p>Event handlers only tell the {@link DirtySink}; they keep no object and decide nothing. The
- * reads of {@link ServiceSource} convert the newest cached objects to views. Nodes and the
- * configuration are converted once per change, not once per Service.
+ * <p>Event handlers only tell the {@link DirtySink} or bump a generation counter; they keep no
+ * object and decide nothing. The reads of {@link ServiceSource} convert the newest cached objects
+ * to views. Nodes and the configuration are converted once per change, not once per Service.
+ *
+ * <p>The configuration goes through the allocator's validation ({@code ConfigLoader}) as one
+ * whole: every configuration object is serialized to YAML and loaded together. A valid result
+ * replaces the configuration in force; an invalid one is rejected whole and the last valid one
+ * stays in force, marked stale ({@link ConfigState}). Listeners given to {@link
+ * #onConfigChange(Consumer)} see each new state, e.g. to write the {@code ConfigurationState}.
  */
 public final class ClusterInformers implements ServiceSource, AutoCloseable {
 
   private static final Logger log = LoggerFactory.getLogger(ClusterInformers.class);
   private static final String BY_SERVICE = "service";
 
-  /** Where and how long to wait. */
-  public record Settings(String metallbNamespace, Duration startTimeout) {
+  /**
+   * Where and how long to wait.
+   *
+   * @param metallbNamespace Herald's namespace, which holds the configuration
+   * @param startTimeout how long {@link #start(DirtySink)} waits for every informer to list
+   * @param configMapName the ConfigMap whose {@code config} key holds a legacy configuration
+   *     (MetalLB's was named {@code config})
+   */
+  public record Settings(String metallbNamespace, Duration startTimeout, String configMapName) {
+    public Settings(String metallbNamespace, Duration startTimeout) {
+      this(metallbNamespace, startTimeout, "config");
+    }
+
     public static Settings defaults() {
       return new Settings("metallb-system", Duration.ofSeconds(30));
     }
@@ -62,6 +88,8 @@ public final class ClusterInformers implements ServiceSource, AutoCloseable {
   static final ResourceDefinitionContext BGP_ADS = metallb("v1beta1", "bgpadvertisements", "BGPAdvertisement");
   static final ResourceDefinitionContext L2_ADS = metallb("v1beta1", "l2advertisements", "L2Advertisement");
   static final ResourceDefinitionContext PEERS = metallb("v1beta2", "bgppeers", "BGPPeer");
+  static final ResourceDefinitionContext COMMUNITIES = metallb("v1beta1", "communities", "Community");
+  static final ResourceDefinitionContext BFD_PROFILES = metallb("v1beta1", "bfdprofiles", "BFDProfile");
 
   private static ResourceDefinitionContext metallb(String version, String plural, String kind) {
     return new ResourceDefinitionContext.Builder()
@@ -72,16 +100,24 @@ public final class ClusterInformers implements ServiceSource, AutoCloseable {
   private final SharedIndexInformer<Service> services;
   private final SharedIndexInformer<EndpointSlice> slices;
   private final SharedIndexInformer<Node> nodeInformer;
-  private final SharedIndexInformer<GenericKubernetesResource> pools;
-  private final SharedIndexInformer<GenericKubernetesResource> bgpAds;
-  private final SharedIndexInformer<GenericKubernetesResource> l2Ads;
-  private final SharedIndexInformer<GenericKubernetesResource> peers;
+  private final SharedIndexInformer<Namespace> namespaces;
+  private final SharedIndexInformer<ConfigMap> configMaps;
+  /** The metallb.io informers, in the order their objects are fed to the loader. */
+  private final Map<ResourceDefinitionContext, SharedIndexInformer<GenericKubernetesResource>> configInformers =
+      new LinkedHashMap<>();
 
-  // Written by informer threads (stale flags), read and rebuilt on the reader's thread.
+  // Written by informer threads (stale flag, generation), read and rebuilt on the reader's thread.
   private volatile boolean nodesStale = true;
-  private volatile boolean configStale = true;
   private volatile Map<String, NodeView> nodes = Map.of();
-  private volatile ConfigView config = ConfigView.EMPTY;
+
+  /** Bumped by every configuration event; a state built from an older generation is rebuilt. */
+  private final AtomicLong configGeneration = new AtomicLong();
+  private final AtomicReference<Built> config = new AtomicReference<>(new Built(-1, ConfigState.INITIAL));
+  private final List<Consumer<ConfigState>> configListeners = new java.util.concurrent.CopyOnWriteArrayList<>();
+  /** Set once every cache has listed: validating a partly listed configuration would reject it. */
+  private volatile boolean started;
+
+  private record Built(long generation, ConfigState state) {}
 
   private final Settings settings;
 
@@ -91,11 +127,12 @@ public final class ClusterInformers implements ServiceSource, AutoCloseable {
     slices = register("endpointslices", client.discovery().v1().endpointSlices().inAnyNamespace().runnableInformer(0));
     slices.addIndexers(Map.of(BY_SERVICE, s -> Views.serviceOf(s).map(k -> List.of(k.toString())).orElse(List.of())));
     nodeInformer = register("nodes", client.nodes().runnableInformer(0));
+    namespaces = register("namespaces", client.namespaces().runnableInformer(0));
     String ns = settings.metallbNamespace();
-    pools = register("ipaddresspools", client.genericKubernetesResources(POOLS).inNamespace(ns).runnableInformer(0));
-    bgpAds = register("bgpadvertisements", client.genericKubernetesResources(BGP_ADS).inNamespace(ns).runnableInformer(0));
-    l2Ads = register("l2advertisements", client.genericKubernetesResources(L2_ADS).inNamespace(ns).runnableInformer(0));
-    peers = register("bgppeers", client.genericKubernetesResources(PEERS).inNamespace(ns).runnableInformer(0));
+    for (var ctx : List.of(POOLS, BGP_ADS, L2_ADS, PEERS, COMMUNITIES, BFD_PROFILES)) {
+      configInformers.put(ctx, register(ctx.getPlural(), client.genericKubernetesResources(ctx).inNamespace(ns).runnableInformer(0)));
+    }
+    configMaps = register("configmaps", client.configMaps().inNamespace(ns).runnableInformer(0));
   }
 
   /**
@@ -107,8 +144,18 @@ public final class ClusterInformers implements ServiceSource, AutoCloseable {
   }
 
   /**
+   * Calls {@code listener} with every new configuration state (valid or not) once it is built;
+   * register before {@link #start(DirtySink)}. It runs on the thread that reads the configuration
+   * (the watcher's) and must return at once.
+   */
+  public ClusterInformers onConfigChange(Consumer<ConfigState> listener) {
+    configListeners.add(listener);
+    return this;
+  }
+
+  /**
    * Connects the callbacks to {@code sink}, starts every informer and waits until all have listed
-   * once.
+   * once, then validates the configuration for the first time.
    *
    * @throws InformerStartException when one fails (e.g. 403 Forbidden: missing RBAC) or does not
    *     sync within the start timeout; the informers are stopped then
@@ -117,32 +164,46 @@ public final class ClusterInformers implements ServiceSource, AutoCloseable {
     services.addEventHandler(handler(s -> sink.serviceDirty(Views.key(s))));
     slices.addEventHandler(handler(s -> Views.serviceOf(s).ifPresent(sink::serviceDirty)));
     nodeInformer.addEventHandler(handler(n -> { nodesStale = true; sink.allDirty(); }));
-    for (var config : List.of(pools, bgpAds, l2Ads, peers)) {
-      config.addEventHandler(handler(r -> { configStale = true; sink.allDirty(); }));
+    // Namespace labels feed pool selection (serviceAllocation.namespaceSelectors): the Services of
+    // a changed namespace are marked, read from the namespace index every informer keeps.
+    namespaces.addEventHandler(handler(n -> {
+      for (String key : services.getIndexer().indexKeys(Cache.NAMESPACE_INDEX, n.getMetadata().getName())) {
+        sink.serviceDirty(ServiceKey.parse(key));
+      }
+    }));
+    for (var inf : configInformers.values()) {
+      inf.addEventHandler(handler(r -> { configGeneration.incrementAndGet(); sink.allDirty(); }));
     }
-    ClusterInformers ci = this;
+    configMaps.addEventHandler(handler(cm -> {
+      if (settings.configMapName().equals(cm.getMetadata().getName())) {
+        configGeneration.incrementAndGet();
+        sink.allDirty();
+      }
+    }));
     List<CompletableFuture<Void>> started = new ArrayList<>();
-    ci.informers.forEach((name, inf) -> started.add(inf.start().toCompletableFuture()));
+    informers.forEach((name, inf) -> started.add(inf.start().toCompletableFuture()));
     try {
       CompletableFuture.allOf(started.toArray(CompletableFuture[]::new))
           .get(settings.startTimeout().toMillis(), TimeUnit.MILLISECONDS);
     } catch (TimeoutException e) {
-      List<String> waiting = ci.informers.entrySet().stream().filter(en -> !en.getValue().hasSynced()).map(Map.Entry::getKey).toList();
-      ci.close();
+      List<String> waiting = informers.entrySet().stream().filter(en -> !en.getValue().hasSynced()).map(Map.Entry::getKey).toList();
+      close();
       throw new InformerStartException(
           "informers for " + waiting + " did not sync within " + settings.startTimeout()
               + ": check that Herald's service account may list and watch them (RBAC) and that the API server is reachable",
           e);
     } catch (ExecutionException e) {
-      ci.close();
+      close();
       throw new InformerStartException("an informer failed to start: " + describe(e.getCause()), e.getCause());
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
-      ci.close();
+      close();
       throw new InformerStartException("interrupted while starting informers", e);
     }
+    this.started = true;
+    configState();
     sink.synced();
-    return ci;
+    return this;
   }
 
   private static String describe(Throwable t) {
@@ -214,25 +275,75 @@ public final class ClusterInformers implements ServiceSource, AutoCloseable {
 
   @Override
   public ConfigView config() {
-    if (configStale) {
-      configStale = false;
-      List<PoolView> p = new ArrayList<>();
-      for (GenericKubernetesResource r : pools.getStore().list()) {
-        try {
-          p.add(Views.pool(r));
-        } catch (IllegalArgumentException e) {
-          log.warn("IPAddressPool {} ignored: {}", r.getMetadata().getName(), e.getMessage());
+    return configState().current().map(LoadedConfig::view).orElse(ConfigView.EMPTY);
+  }
+
+  /** The validated configuration in force; empty until one was valid. */
+  public Optional<HeraldConfig> currentConfig() {
+    return configState().current().map(LoadedConfig::config);
+  }
+
+  /** The last validation's outcome, with the loaded and stale flags. */
+  public ConfigStatus configStatus() {
+    return configState().status();
+  }
+
+  /** {@code metallb_k8s_client_config_loaded_bool}: a valid configuration is in force. */
+  public boolean configLoaded() {
+    return configStatus().loaded();
+  }
+
+  /** {@code metallb_k8s_client_config_stale_bool}: the cluster's configuration is invalid, an older one is in force. */
+  public boolean configStale() {
+    return configStatus().stale();
+  }
+
+  /**
+   * The configuration state, validated again if a configuration object changed since it was
+   * built. Lock-free: concurrent readers may both validate, but only a state built from a newer
+   * generation replaces the current one, and only the replacing reader tells the listeners.
+   */
+  public ConfigState configState() {
+    while (true) {
+      Built built = config.get();
+      long gen = configGeneration.get();
+      if (!started || built.generation() == gen) return built.state();
+      ConfigState next = built.state().next(configSources());
+      Built fresh = new Built(gen, next);
+      if (config.compareAndSet(built, fresh)) {
+        if (!next.equals(built.state())) {
+          switch (next.status().result()) {
+            case VALID -> log.info("configuration loaded: {}", next.current().orElseThrow().config().summary());
+            case INVALID -> log.warn("configuration rejected, {}: {}",
+                next.status().loaded() ? "keeping the last valid one" : "none in force", next.status().errorSummary());
+            case UNKNOWN -> { }
+          }
+          configListeners.forEach(l -> l.accept(next));
         }
+        return next;
       }
-      List<AdvertisementView> ads = new ArrayList<>();
-      bgpAds.getStore().list().forEach(r -> ads.add(Views.advertisement(r, AnnounceProtocol.BGP)));
-      l2Ads.getStore().list().forEach(r -> ads.add(Views.advertisement(r, AnnounceProtocol.LAYER2)));
-      List<PeerView> ps = peers.getStore().list().stream().map(Views::peer).toList();
-      p.sort(java.util.Comparator.comparing(PoolView::name));
-      ads.sort(java.util.Comparator.comparing(AdvertisementView::name));
-      config = new ConfigView(p, ads, ps.stream().sorted(java.util.Comparator.comparing(PeerView::name)).toList());
     }
-    return config;
+  }
+
+  /** Every configuration object, in a stable order: by kind, then by name. */
+  private List<ConfigSource> configSources() {
+    List<ConfigSource> out = new ArrayList<>();
+    configInformers.forEach((ctx, inf) -> {
+      String apiVersion = ctx.getGroup() + "/" + ctx.getVersion();
+      inf.getStore().list().stream()
+          .sorted(java.util.Comparator.comparing(r -> r.getMetadata().getName()))
+          .forEach(r -> out.add(ConfigSources.resource(r, apiVersion, ctx.getKind())));
+    });
+    ConfigMap cm = configMaps.getStore().getByKey(settings.metallbNamespace() + "/" + settings.configMapName());
+    if (cm != null) ConfigSources.configMap(cm).ifPresent(out::add);
+    return out;
+  }
+
+  /** The labels of a namespace, for pool selection by {@code namespaceSelectors}; empty if unknown. */
+  public Map<String, String> namespaceLabels(String namespace) {
+    Namespace n = namespaces.getStore().getByKey(namespace);
+    if (n == null || n.getMetadata().getLabels() == null) return Map.of();
+    return Map.copyOf(n.getMetadata().getLabels());
   }
 
   @Override

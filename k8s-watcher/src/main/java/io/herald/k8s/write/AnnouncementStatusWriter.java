@@ -1,0 +1,218 @@
+package io.herald.k8s.write;
+
+import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
+import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientException;
+import io.fabric8.kubernetes.client.dsl.base.ResourceDefinitionContext;
+import io.herald.k8s.decision.AnnounceDecision;
+import io.herald.k8s.decision.ServiceDecision;
+import io.herald.k8s.model.AnnounceProtocol;
+import io.herald.k8s.model.ServiceKey;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Keeps MetalLB's per-node announcement status resources in step with this node's decisions:
+ * one {@code ServiceBGPStatus} per Service announced over BGP (with the peers it is meant for) and
+ * one {@code ServiceL2Status} per Service announced over Layer 2 (with the interfaces), in Herald's
+ * namespace, labelled {@code metallb.io/node}, {@code metallb.io/service-name} and
+ * {@code metallb.io/service-namespace}. They state intent, not session state, as MetalLB's do.
+ *
+ * <p>Objects are created when a Service starts being announced, their status replaced when the
+ * peers or interfaces change, and deleted on withdrawal. Names are derived from node and Service
+ * ({@code bgp-<hash>}, {@code l2-<hash>}), so a restarted node finds its own objects again. All
+ * API calls run on one thread, in decision order; the watcher never waits for them.
+ */
+public final class AnnouncementStatusWriter implements AutoCloseable {
+
+  public static final String NODE_LABEL = "metallb.io/node";
+  public static final String SERVICE_NAME_LABEL = "metallb.io/service-name";
+  public static final String SERVICE_NAMESPACE_LABEL = "metallb.io/service-namespace";
+
+  static final ResourceDefinitionContext BGP_STATUSES = context("servicebgpstatuses", "ServiceBGPStatus");
+  static final ResourceDefinitionContext L2_STATUSES = context("servicel2statuses", "ServiceL2Status");
+
+  private static final Logger log = LoggerFactory.getLogger(AnnouncementStatusWriter.class);
+
+  private static ResourceDefinitionContext context(String plural, String kind) {
+    return new ResourceDefinitionContext.Builder().withGroup("metallb.io").withVersion("v1beta1")
+        .withPlural(plural).withKind(kind).withNamespaced(true).build();
+  }
+
+  /** One status object this node wants to exist: which kind, for which Service, with what status. */
+  record Desired(AnnounceProtocol protocol, ServiceKey service, Map<String, Object> status) {}
+
+  private final KubernetesClient client;
+  private final String namespace;
+  private final String node;
+  private final ExecutorService writer = Executors.newSingleThreadExecutor(r -> {
+    Thread t = new Thread(r, "herald-announcement-status-writer");
+    t.setDaemon(true);
+    return t;
+  });
+  /** What exists in the API, by object name: owned by the writer thread. */
+  private final Map<String, GenericKubernetesResource> written = new HashMap<>();
+
+  /**
+   * @param namespace Herald's namespace, where the objects live
+   * @param node this node's name
+   */
+  public AnnouncementStatusWriter(KubernetesClient client, String namespace, String node) {
+    this.client = client;
+    this.namespace = Objects.requireNonNull(namespace, "namespace");
+    this.node = Objects.requireNonNull(node, "node");
+  }
+
+  /**
+   * Reads this node's existing objects (left by an earlier run), so that the following decisions
+   * update or delete them instead of creating duplicates.
+   */
+  public CompletableFuture<Integer> adopt() {
+    return CompletableFuture.supplyAsync(() -> {
+      int n = 0;
+      for (var ctx : List.of(BGP_STATUSES, L2_STATUSES)) {
+        for (var r : client.genericKubernetesResources(ctx).inNamespace(namespace).withLabel(NODE_LABEL, node).list().getItems()) {
+          written.put(r.getMetadata().getName(), r);
+          n++;
+        }
+      }
+      return n;
+    }, writer);
+  }
+
+  /** Brings both status objects of {@code d.key()} in line with the decision; returns at once. */
+  public CompletableFuture<Void> publish(ServiceDecision d) {
+    return CompletableFuture.runAsync(() -> {
+      apply(BGP_STATUSES, name(AnnounceProtocol.BGP, d.key()), desired(node, d.key(), d.bgp()));
+      apply(L2_STATUSES, name(AnnounceProtocol.LAYER2, d.key()), desired(node, d.key(), d.layer2()));
+    }, writer);
+  }
+
+  /**
+   * Deletes this node's objects for Services not in {@code live}: Services deleted while this node
+   * was not watching, whose withdrawal was therefore never published. Call after {@link #adopt()}
+   * and a full pass of decisions.
+   */
+  public CompletableFuture<Integer> pruneExcept(Collection<ServiceKey> live) {
+    Set<ServiceKey> keep = Set.copyOf(live);
+    return CompletableFuture.supplyAsync(() -> {
+      int n = 0;
+      for (var r : List.copyOf(written.values())) {
+        var labels = r.getMetadata().getLabels();
+        ServiceKey k = new ServiceKey(labels.getOrDefault(SERVICE_NAMESPACE_LABEL, ""), labels.getOrDefault(SERVICE_NAME_LABEL, "?"));
+        if (!keep.contains(k)) {
+          delete(contextOf(r), r.getMetadata().getName());
+          n++;
+        }
+      }
+      return n;
+    }, writer);
+  }
+
+  private static ResourceDefinitionContext contextOf(GenericKubernetesResource r) {
+    return "ServiceL2Status".equals(r.getKind()) ? L2_STATUSES : BGP_STATUSES;
+  }
+
+  /** The status an Announce of {@code a} calls for; empty for a Withdraw. */
+  static Optional<Map<String, Object>> desired(String node, ServiceKey svc, AnnounceDecision a) {
+    if (!(a instanceof AnnounceDecision.Announce ann)) return Optional.empty();
+    Map<String, Object> status = new LinkedHashMap<>();
+    status.put("node", node);
+    status.put("serviceName", svc.name());
+    status.put("serviceNamespace", svc.namespace());
+    switch (a.protocol()) {
+      case BGP -> status.put("peers", ann.peers());
+      // No interface list means every interface the node has; MetalLB then lists none either.
+      case LAYER2 -> status.put("interfaces", ann.interfaces().stream().map(i -> Map.of("name", i)).toList());
+    }
+    return Optional.of(status);
+  }
+
+  /** {@code bgp-} or {@code l2-} and 16 hex digits of SHA-256 over node and Service: stable and unique. */
+  public String name(AnnounceProtocol protocol, ServiceKey svc) {
+    byte[] digest;
+    try {
+      digest = MessageDigest.getInstance("SHA-256").digest((node + "\n" + svc).getBytes(StandardCharsets.UTF_8));
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException("every JDK has SHA-256", e);
+    }
+    String prefix = protocol == AnnounceProtocol.BGP ? "bgp-" : "l2-";
+    return prefix + HexFormat.of().formatHex(digest, 0, 8);
+  }
+
+  private void apply(ResourceDefinitionContext ctx, String name, Optional<Map<String, Object>> status) {
+    GenericKubernetesResource have = written.get(name);
+    try {
+      if (status.isEmpty()) {
+        if (have != null) delete(ctx, name);
+        return;
+      }
+      if (have != null && status.get().equals(have.getAdditionalProperties().get("status"))) return;
+      var ops = client.genericKubernetesResources(ctx).inNamespace(namespace);
+      GenericKubernetesResource r = have;
+      if (r == null) {
+        Map<String, Object> s = status.get();
+        GenericKubernetesResource fresh = new GenericKubernetesResource();
+        fresh.setApiVersion("metallb.io/v1beta1");
+        fresh.setKind(ctx.getKind());
+        fresh.setMetadata(new ObjectMetaBuilder().withName(name).withNamespace(namespace)
+            .addToLabels(NODE_LABEL, node)
+            .addToLabels(SERVICE_NAME_LABEL, (String) s.get("serviceName"))
+            .addToLabels(SERVICE_NAMESPACE_LABEL, (String) s.get("serviceNamespace"))
+            .build());
+        try {
+          r = ops.resource(fresh).create();
+        } catch (KubernetesClientException e) {
+          if (e.getCode() != 409) throw e;
+          r = ops.withName(name).get();   // left by an earlier run that was not adopted
+          if (r == null) throw e;
+        }
+      }
+      r.setAdditionalProperty("status", status.get());
+      GenericKubernetesResource updated;
+      try {
+        updated = ops.resource(r).updateStatus();
+      } catch (KubernetesClientException e) {
+        if (e.getCode() != 409) throw e;
+        // Changed behind our back (another writer, or an earlier run): take the latest version.
+        GenericKubernetesResource latest = ops.withName(name).get();
+        if (latest == null) throw e;
+        latest.setAdditionalProperty("status", status.get());
+        updated = ops.resource(latest).updateStatus();
+      }
+      // Keep what we meant, not the server's echo, as the comparison base.
+      updated.setAdditionalProperty("status", status.get());
+      written.put(name, updated);
+    } catch (KubernetesClientException e) {
+      written.remove(name);
+      log.warn("{} {}/{} not written: {}", ctx.getKind(), namespace, name, e.getMessage());
+      throw e;
+    }
+  }
+
+  private void delete(ResourceDefinitionContext ctx, String name) {
+    client.genericKubernetesResources(ctx).inNamespace(namespace).withName(name).delete();
+    written.remove(name);
+  }
+
+  @Override
+  public void close() {
+    writer.shutdown();
+  }
+}
