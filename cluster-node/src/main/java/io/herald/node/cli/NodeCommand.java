@@ -80,7 +80,7 @@ public final class NodeCommand implements Callable<Integer> {
   int requiredContactPoints;
 
   @Option(names = "--pod-label-selector", paramLabel = "SELECTOR", defaultValue = "app.kubernetes.io/name=%s",
-      description = "With --kubernetes-bootstrap: label selector of the pods; %s is NAME (default ${DEFAULT-VALUE}).")
+      description = "With --kubernetes-bootstrap: label selector of the pods; %%s is NAME (default ${DEFAULT-VALUE}).")
   String podLabelSelector;
 
   @Option(names = "--journal", paramLabel = "h2:PATH|postgres:URL", defaultValue = "h2:./herald-journal",
