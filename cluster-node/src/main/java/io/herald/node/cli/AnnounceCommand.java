@@ -10,6 +10,7 @@ import io.herald.protocol.session.BgpPeer;
 import io.herald.protocol.session.PeerConfig;
 import io.herald.protocol.session.PeerListener;
 import io.herald.protocol.session.RouteAttributes;
+import io.herald.protocol.session.SessionWarmUp;
 import io.herald.protocol.types.Asn;
 import io.herald.protocol.types.Prefix;
 import io.herald.protocol.types.RouterId;
@@ -340,7 +341,8 @@ public final class AnnounceCommand implements java.util.concurrent.Callable<Inte
       };
       // Warm the packing path before the session exists, like a router that loads its table
       // before peering: the first Established then pays no class loading or JIT cost.
-      BgpPeer.warmUp(plan.routes(), 4);
+      BgpPeer.warmUp(plan.routes(), 3);
+      SessionWarmUp.run(transport, 3, 2000);
       BgpPeer session = BgpPeer.create(transport, plan.config(), listener);
       session.setRoutes(plan.routes());
       BgpListener server = null;

@@ -70,6 +70,7 @@ public final class BgpTransport implements AutoCloseable {
         .group(loop)
         .channel(EpollSocketChannel.class)
         .option(ChannelOption.TCP_NODELAY, true)
+        .option(EpollChannelOption.TCP_QUICKACK, true)
         .option(ChannelOption.SO_KEEPALIVE, true)
         .option(ChannelOption.WRITE_BUFFER_WATER_MARK, WATER_MARK)
         .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, 5_000)
@@ -96,6 +97,10 @@ public final class BgpTransport implements AutoCloseable {
         .option(ChannelOption.SO_REUSEADDR, true)
         .option(ChannelOption.SO_BACKLOG, 64)
         .childOption(ChannelOption.TCP_NODELAY, true)
+        // Acknowledge at once rather than after the delayed-ACK timer: a peer whose socket
+        // still runs Nagle holds its KEEPALIVE back until our ACK, which at session start
+        // delays Established by tens of milliseconds.
+        .childOption(EpollChannelOption.TCP_QUICKACK, true)
         .childOption(ChannelOption.SO_KEEPALIVE, true)
         .childOption(ChannelOption.WRITE_BUFFER_WATER_MARK, WATER_MARK)
         .childHandler(initializer(onAccept));
