@@ -46,7 +46,7 @@ public record ConfigState(Optional<LoadedConfig> current, ConfigStatus status) {
       ConfigSource s = byFile.get(e.file());
       errors.add(new ObjectError(s.object(), describe(e, s)));
     }
-    return new ConfigState(current, new ConfigStatus(ConfigResult.INVALID, errors, current.isPresent(), current.isPresent()));
+    return new ConfigState(current, new ConfigStatus(ConfigResult.INVALID, errors, current.isPresent(), true));
   }
 
   /**

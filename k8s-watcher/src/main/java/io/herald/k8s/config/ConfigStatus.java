@@ -11,8 +11,9 @@ import java.util.stream.Collectors;
  * @param errors the errors that rejected the last configuration (empty unless INVALID)
  * @param loaded a valid configuration has been loaded at some point and is in force
  *     ({@code metallb_k8s_client_config_loaded_bool})
- * @param stale the configuration in force is not the cluster's current one, because the current
- *     one is invalid ({@code metallb_k8s_client_config_stale_bool})
+ * @param stale the last validation failed, so what is in force (the last valid configuration, or
+ *     none) is not the cluster's current one ({@code metallb_k8s_client_config_stale_bool}, which
+ *     MetalLB also sets when its first configuration is invalid)
  */
 public record ConfigStatus(ConfigResult result, List<ObjectError> errors, boolean loaded, boolean stale) {
 
@@ -24,7 +25,7 @@ public record ConfigStatus(ConfigResult result, List<ObjectError> errors, boolea
     if ((result == ConfigResult.INVALID) == errors.isEmpty()) {
       throw new IllegalArgumentException("errors are present exactly when the result is Invalid");
     }
-    if (stale && result != ConfigResult.INVALID) throw new IllegalArgumentException("only an invalid config leaves a stale one");
+    if (stale != (result == ConfigResult.INVALID)) throw new IllegalArgumentException("stale exactly when the result is Invalid");
   }
 
   /** Every error on its own line; empty when valid. */

@@ -1,6 +1,5 @@
 package io.herald.k8s.convert;
 
-import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.api.model.LabelSelector;
 import io.fabric8.kubernetes.api.model.LoadBalancerIngress;
 import io.fabric8.kubernetes.api.model.Node;
@@ -9,14 +8,9 @@ import io.fabric8.kubernetes.api.model.ObjectMeta;
 import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.api.model.discovery.v1.Endpoint;
 import io.fabric8.kubernetes.api.model.discovery.v1.EndpointSlice;
-import io.herald.k8s.model.AddressRange;
-import io.herald.k8s.model.AdvertisementView;
-import io.herald.k8s.model.AnnounceProtocol;
 import io.herald.k8s.model.EndpointView;
 import io.herald.k8s.model.LabelSelectorView;
 import io.herald.k8s.model.NodeView;
-import io.herald.k8s.model.PeerView;
-import io.herald.k8s.model.PoolView;
 import io.herald.k8s.model.ServiceKey;
 import io.herald.k8s.model.ServiceView;
 import io.herald.k8s.model.TrafficPolicy;
@@ -27,7 +21,8 @@ import java.util.Objects;
 import java.util.Optional;
 
 /**
- * fabric8 objects to Herald's views. Reads only: a cached informer object is shared with every
+ * fabric8 objects to Herald's views (the metallb.io configuration goes through the loader instead:
+ * {@link ConfigSources}). Reads only: a cached informer object is shared with every
  * other reader and is never changed here (fabric8 FAQ).
  */
 public final class Views {
@@ -107,60 +102,5 @@ public final class Views {
       }
     }
     return new LabelSelectorView(s.getMatchLabels() == null ? Map.of() : s.getMatchLabels(), reqs);
-  }
-
-  // --- metallb.io resources, read as generic resources (their schema is MetalLB's, not fabric8's) ---
-
-  private static Map<?, ?> spec(GenericKubernetesResource r) {
-    return r.getAdditionalProperties().get("spec") instanceof Map<?, ?> m ? m : Map.of();
-  }
-
-  private static List<String> strings(Map<?, ?> spec, String field) {
-    if (!(spec.get(field) instanceof List<?> l)) return List.of();
-    return l.stream().filter(String.class::isInstance).map(String.class::cast).toList();
-  }
-
-  private static List<LabelSelectorView> selectors(Map<?, ?> spec, String field) {
-    if (!(spec.get(field) instanceof List<?> l)) return List.of();
-    List<LabelSelectorView> out = new ArrayList<>();
-    for (Object o : l) {
-      if (!(o instanceof Map<?, ?> m)) continue;
-      Map<String, String> match = new java.util.HashMap<>();
-      if (m.get("matchLabels") instanceof Map<?, ?> ml) ml.forEach((k, v) -> match.put(String.valueOf(k), String.valueOf(v)));
-      List<LabelSelectorView.Requirement> reqs = new ArrayList<>();
-      if (m.get("matchExpressions") instanceof List<?> exprs) {
-        for (Object e : exprs) {
-          if (!(e instanceof Map<?, ?> em)) continue;
-          List<String> values = em.get("values") instanceof List<?> vs ? vs.stream().map(String::valueOf).toList() : List.of();
-          reqs.add(new LabelSelectorView.Requirement(
-              String.valueOf(em.get("key")), LabelSelectorView.Operator.of(String.valueOf(em.get("operator"))), values));
-        }
-      }
-      out.add(new LabelSelectorView(match, reqs));
-    }
-    return out;
-  }
-
-  /** An IPAddressPool; throws {@link IllegalArgumentException} for an address it cannot parse. */
-  public static PoolView pool(GenericKubernetesResource r) {
-    List<AddressRange> ranges = strings(spec(r), "addresses").stream().map(AddressRange::parse).toList();
-    return new PoolView(r.getMetadata().getName(), labels(r.getMetadata()), ranges);
-  }
-
-  public static AdvertisementView advertisement(GenericKubernetesResource r, AnnounceProtocol protocol) {
-    Map<?, ?> spec = spec(r);
-    return new AdvertisementView(
-        r.getMetadata().getName(),
-        protocol,
-        strings(spec, "ipAddressPools"),
-        selectors(spec, "ipAddressPoolSelectors"),
-        selectors(spec, "serviceSelectors"),
-        selectors(spec, "nodeSelectors"),
-        protocol == AnnounceProtocol.BGP ? strings(spec, "peers") : List.of(),
-        protocol == AnnounceProtocol.LAYER2 ? strings(spec, "interfaces") : List.of());
-  }
-
-  public static PeerView peer(GenericKubernetesResource r) {
-    return new PeerView(r.getMetadata().getName(), selectors(spec(r), "nodeSelectors"));
   }
 }

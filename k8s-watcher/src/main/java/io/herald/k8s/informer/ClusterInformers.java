@@ -146,7 +146,9 @@ public final class ClusterInformers implements ServiceSource, AutoCloseable {
   /**
    * Calls {@code listener} with every new configuration state (valid or not) once it is built;
    * register before {@link #start(DirtySink)}. It runs on the thread that reads the configuration
-   * (the watcher's) and must return at once.
+   * (the watcher's) and must return at once. Should several threads read the configuration, two
+   * states built concurrently may reach the listeners out of order; the watcher is the only reader
+   * once started.
    */
   public ClusterInformers onConfigChange(Consumer<ConfigState> listener) {
     configListeners.add(listener);
@@ -293,7 +295,7 @@ public final class ClusterInformers implements ServiceSource, AutoCloseable {
     return configStatus().loaded();
   }
 
-  /** {@code metallb_k8s_client_config_stale_bool}: the cluster's configuration is invalid, an older one is in force. */
+  /** {@code metallb_k8s_client_config_stale_bool}: the cluster's configuration is invalid; the last valid one, if any, stays in force. */
   public boolean configStale() {
     return configStatus().stale();
   }

@@ -21,12 +21,13 @@ import org.apache.pekko.actor.typed.javadsl.Receive;
  * Turns "something changed" into announce decisions for one node.
  *
  * <p>Informer callbacks only send {@link ServiceDirty} or {@link AllDirty}. Dirty keys are
- * coalesced in a set; a {@code Drain} message evaluates them in batches against the latest views
+ * coalesced in sets; a {@code Drain} message evaluates them in batches against the latest views
  * of the {@link ServiceSource}, so a burst of changes to one Service costs one evaluation, and
  * since the actor evaluates one key at a time no two evaluations of a key overlap. A change that
- * arrives while a batch runs marks its key dirty again and is picked up by the next batch. A
- * {@link ServiceDecision} is published only when it differs from the last one published for the
- * key.
+ * arrives while a batch runs marks its key dirty again and is picked up by the next batch. Keys
+ * marked one by one go before those of a full resync ({@link AllDirty}), so a single change waits
+ * at most one batch, not a whole resync. A {@link ServiceDecision} is published only when it
+ * differs from the last one published for the key.
  */
 public final class EndpointWatcher extends AbstractBehavior<EndpointWatcher.Command> {
 
@@ -62,6 +63,8 @@ public final class EndpointWatcher extends AbstractBehavior<EndpointWatcher.Comm
   private final AnnounceSettings settings;
   private final ActorRef<ServiceDecision> publishTo;
   private final LinkedHashSet<ServiceKey> dirty = new LinkedHashSet<>();
+  /** Keys of full resyncs: evaluated after {@link #dirty}. */
+  private final LinkedHashSet<ServiceKey> resync = new LinkedHashSet<>();
   private final Map<ServiceKey, ServiceDecision> published = new HashMap<>();
   private boolean drainQueued;
   private boolean synced;
@@ -128,9 +131,9 @@ public final class EndpointWatcher extends AbstractBehavior<EndpointWatcher.Comm
   private Behavior<Command> onAllDirty() {
     dirtyMarks++;
     if (!synced) return this;
-    dirty.addAll(source.services());
+    resync.addAll(source.services());
     // Services that vanished while unseen still need their withdrawal published.
-    dirty.addAll(published.keySet());
+    resync.addAll(published.keySet());
     queueDrain();
     return this;
   }
@@ -140,13 +143,20 @@ public final class EndpointWatcher extends AbstractBehavior<EndpointWatcher.Comm
     // Nodes and configuration are read once per batch: they are the same for every key in it.
     Map<String, NodeView> nodes = source.nodes();
     ConfigView config = source.config();
-    Iterator<ServiceKey> it = dirty.iterator();
-    for (int i = 0; i < BATCH && it.hasNext(); i++) {
+    int done = 0;
+    for (Iterator<ServiceKey> it = dirty.iterator(); done < BATCH && it.hasNext(); done++) {
+      ServiceKey key = it.next();
+      it.remove();
+      // Evaluated now against the latest state: the resync has nothing left to do for it.
+      resync.remove(key);
+      evaluate(key, nodes, config);
+    }
+    for (Iterator<ServiceKey> it = resync.iterator(); done < BATCH && it.hasNext(); done++) {
       ServiceKey key = it.next();
       it.remove();
       evaluate(key, nodes, config);
     }
-    if (!dirty.isEmpty()) queueDrain();
+    if (!dirty.isEmpty() || !resync.isEmpty()) queueDrain();
     return this;
   }
 
@@ -169,7 +179,7 @@ public final class EndpointWatcher extends AbstractBehavior<EndpointWatcher.Comm
   }
 
   private Behavior<Command> onGetStats(GetStats msg) {
-    msg.replyTo().tell(new Stats(dirtyMarks, evaluations, publishedCount, dirty.size()));
+    msg.replyTo().tell(new Stats(dirtyMarks, evaluations, publishedCount, dirty.size() + resync.size()));
     return this;
   }
 

@@ -103,7 +103,7 @@ class ConfigStateTest {
 
     assertThat(s.current()).isEmpty();
     assertThat(s.status().loaded()).isFalse();
-    assertThat(s.status().stale()).isFalse();
+    assertThat(s.status().stale()).as("stale as MetalLB: the cluster's configuration is not in force").isTrue();
     // The overlap is reported on the pool read second (by name order: red).
     assertThat(s.offendingObjects()).extracting(ObjectRef::name).containsExactly("red");
     assertThat(s.status().errors().get(0).message()).contains("overlaps");
@@ -142,6 +142,8 @@ class ConfigStateTest {
     org.assertj.core.api.Assertions.assertThatThrownBy(() -> new ConfigStatus(ConfigResult.VALID, List.of(e), true, false))
         .isInstanceOf(IllegalArgumentException.class);
     org.assertj.core.api.Assertions.assertThatThrownBy(() -> new ConfigStatus(ConfigResult.VALID, List.of(), true, true))
+        .isInstanceOf(IllegalArgumentException.class);
+    org.assertj.core.api.Assertions.assertThatThrownBy(() -> new ConfigStatus(ConfigResult.INVALID, List.of(e), false, false))
         .isInstanceOf(IllegalArgumentException.class);
   }
 }
