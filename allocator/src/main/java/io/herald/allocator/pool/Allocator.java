@@ -226,8 +226,8 @@ public final class Allocator {
       }
     }
     return new PoolUsage(poolName, v4, v6,
-        pool.capacity(IpFamily.IPV4).subtract(BigInteger.valueOf(v4)),
-        pool.capacity(IpFamily.IPV6).subtract(BigInteger.valueOf(v6)));
+        pools.capacity(poolName, IpFamily.IPV4).subtract(BigInteger.valueOf(v4)),
+        pools.capacity(poolName, IpFamily.IPV6).subtract(BigInteger.valueOf(v6)));
   }
 
   // ---------------------------------------------------------------------------------------------

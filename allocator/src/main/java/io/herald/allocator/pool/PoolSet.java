@@ -1,7 +1,9 @@
 package io.herald.allocator.pool;
 
 import io.herald.allocator.ip.IpAddress;
+import io.herald.allocator.ip.IpFamily;
 import io.herald.allocator.ip.IpRange;
+import java.math.BigInteger;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
@@ -30,6 +32,8 @@ public final class PoolSet {
   private final Map<String, List<Slot>> slotsByPool;
   private final List<IpPool> sortedByName;
   private final List<IpPool> autoAssignOrder;
+  /** Per pool, its IPv4 and IPv6 capacity: exact, so BigInteger, and so worth computing once. */
+  private final Map<String, BigInteger[]> capacities;
 
   public PoolSet(List<IpPool> pools) {
     Map<String, IpPool> names = new LinkedHashMap<>();
@@ -59,6 +63,11 @@ public final class PoolSet {
     this.slotsByPool = Map.copyOf(perPool);
     this.sortedByName = names.values().stream().sorted(Comparator.comparing(IpPool::name)).toList();
     this.autoAssignOrder = autoAssignOrder(sortedByName);
+    Map<String, BigInteger[]> caps = new HashMap<>();
+    for (IpPool p : names.values()) {
+      caps.put(p.name(), new BigInteger[] {p.capacity(IpFamily.IPV4), p.capacity(IpFamily.IPV6)});
+    }
+    this.capacities = Map.copyOf(caps);
   }
 
   /**
@@ -129,6 +138,11 @@ public final class PoolSet {
   IpPool poolOrNull(IpAddress ip) {
     Slot s = slotOrNull(ip);
     return s == null || (s.pool().avoidBuggyIPs() && ip.confusesBuggyFirmware()) ? null : s.pool();
+  }
+
+  /** {@link IpPool#capacity} of the pool named {@code name}, which must be in this set. */
+  BigInteger capacity(String name, IpFamily family) {
+    return capacities.get(name)[family == IpFamily.IPV4 ? 0 : 1];
   }
 
   public int size() {
