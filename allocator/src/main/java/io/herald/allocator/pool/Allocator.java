@@ -52,69 +52,49 @@ public final class Allocator {
   private PoolSet pools;
   private UsedRuns[] runs;
   private final Map<ServiceKey, Allocation> allocations = new HashMap<>();
-  private final Map<IpAddress, IpUse> uses = new HashMap<>();
+  /**
+   * Holders of each address in use, sorted. Nearly every address has one holder, so this is an
+   * array rather than a set. Holders of one address carry equal sharing keys (sharing is refused
+   * otherwise), so the address's key and the ports in use on it are read from their
+   * {@link Allocation}s.
+   */
+  private final Map<IpAddress, ServiceKey[]> uses = new HashMap<>();
   /** Shareable addresses by their holders' key, ordered so {@link #pick} finds the lowest. */
   private final Map<SharingKey, TreeSet<IpAddress>> bySharingKey = new HashMap<>();
 
-  /**
-   * Holders of one address, ordered, and their common sharing key. Nearly every address has one
-   * holder, so this is an array rather than a set; the ports in use on the address are those of
-   * the holders' {@link Allocation}s.
-   */
-  private static final class IpUse {
-    SharingKey key;
-    ServiceKey[] holders;
-
-    IpUse(SharingKey key, ServiceKey first) {
-      this.key = key;
-      this.holders = new ServiceKey[] {first};
-    }
-
-    boolean holds(ServiceKey s) {
-      for (ServiceKey h : holders) {
-        if (h.equals(s)) {
-          return true;
-        }
+  private static boolean holds(ServiceKey[] holders, ServiceKey s) {
+    for (ServiceKey h : holders) {
+      if (h.equals(s)) {
+        return true;
       }
-      return false;
     }
+    return false;
+  }
 
-    void add(ServiceKey s) {
-      if (holds(s)) {
-        return;
-      }
-      ServiceKey[] next = new ServiceKey[holders.length + 1];
-      int i = 0;
-      for (; i < holders.length && holders[i].compareTo(s) < 0; i++) {
-        next[i] = holders[i];
-      }
-      next[i] = s;
-      System.arraycopy(holders, i, next, i + 1, holders.length - i);
-      holders = next;
+  /** {@code holders} with {@code s} inserted in order. */
+  private static ServiceKey[] with(ServiceKey[] holders, ServiceKey s) {
+    if (holds(holders, s)) {
+      return holders;
     }
+    ServiceKey[] next = new ServiceKey[holders.length + 1];
+    int i = 0;
+    for (; i < holders.length && holders[i].compareTo(s) < 0; i++) {
+      next[i] = holders[i];
+    }
+    next[i] = s;
+    System.arraycopy(holders, i, next, i + 1, holders.length - i);
+    return next;
+  }
 
-    /** Removes {@code s}; true if nobody holds the address any more. */
-    boolean remove(ServiceKey s) {
-      int n = 0;
-      ServiceKey[] next = new ServiceKey[holders.length];
-      for (ServiceKey h : holders) {
-        if (!h.equals(s)) {
-          next[n++] = h;
-        }
+  private static ServiceKey[] without(ServiceKey[] holders, ServiceKey s) {
+    int n = 0;
+    ServiceKey[] next = new ServiceKey[holders.length];
+    for (ServiceKey h : holders) {
+      if (!h.equals(s)) {
+        next[n++] = h;
       }
-      holders = n == next.length ? holders : Arrays.copyOf(next, n);
-      return n == 0;
     }
-
-    List<ServiceKey> othersThan(ServiceKey s) {
-      List<ServiceKey> out = new ArrayList<>(holders.length);
-      for (ServiceKey h : holders) {
-        if (!h.equals(s)) {
-          out.add(h);
-        }
-      }
-      return out;
-    }
+    return n == next.length ? holders : Arrays.copyOf(next, n);
   }
 
   /**
@@ -210,8 +190,8 @@ public final class Allocator {
 
   /** The Services holding {@code ip}, ordered. */
   public List<ServiceKey> holders(IpAddress ip) {
-    IpUse u = uses.get(ip);
-    return u == null ? List.of() : List.of(u.holders);
+    ServiceKey[] holders = uses.get(ip);
+    return holders == null ? List.of() : List.of(holders);
   }
 
   public PoolUsage usage(String poolName) {
@@ -253,17 +233,20 @@ public final class Allocator {
     if (a == null) {
       return false;
     }
+    SharingKey key = a.sharingKey();
     for (IpAddress ip : a.ips()) {
-      IpUse u = uses.get(ip);
-      if (u.remove(service)) {
-        uses.remove(ip);
-        runs[pools.slotOrNull(ip).id()].remove(ip);
-        if (u.key.allowsSharing()) {
-          TreeSet<IpAddress> set = bySharingKey.get(u.key);
-          set.remove(ip);
-          if (set.isEmpty()) {
-            bySharingKey.remove(u.key);
-          }
+      ServiceKey[] rest = without(uses.get(ip), service);
+      if (rest.length > 0) {
+        uses.put(ip, rest);
+        continue;
+      }
+      uses.remove(ip);
+      runs[pools.slotOrNull(ip).id()].remove(ip);
+      if (key.allowsSharing()) {
+        TreeSet<IpAddress> set = bySharingKey.get(key);
+        set.remove(ip);
+        if (set.isEmpty()) {
+          bySharingKey.remove(key);
         }
       }
     }
@@ -626,20 +609,22 @@ public final class Allocator {
    * (MetalLB {@code sharingOK}).
    */
   private AllocationFailure checkShare(ServiceRequest svc, Intent intent, IpAddress ip) {
-    IpUse u = uses.get(ip);
-    if (u == null) {
+    ServiceKey[] holders = uses.get(ip);
+    if (holders == null) {
       return null;
     }
-    boolean mine = u.holds(svc.key());
-    if (u.holders.length == (mine ? 1 : 0)) {
+    boolean mine = holds(holders, svc.key());
+    if (holders.length == (mine ? 1 : 0)) {
       return null;
     }
-    AllocationFailure keyProblem = sharingProblem(u.key, intent.sharing);
+    ServiceKey first = holders[0].equals(svc.key()) ? holders[1] : holders[0];
+    AllocationFailure keyProblem = sharingProblem(allocations.get(first).sharingKey(), intent.sharing);
     if (keyProblem != null) {
-      return mine ? new AllocationFailure.CannotChangeSharingKey(svc.key(), u.othersThan(svc.key())) : keyProblem;
+      return mine ? new AllocationFailure.CannotChangeSharingKey(svc.key(), List.of(without(holders, svc.key())))
+          : keyProblem;
     }
     for (ServicePort port : svc.ports()) {
-      for (ServiceKey other : u.holders) {
+      for (ServiceKey other : holders) {
         if (!other.equals(svc.key()) && allocations.get(other).ports().contains(port)) {
           return new AllocationFailure.PortInUse(port, ip);
         }
@@ -676,15 +661,15 @@ public final class Allocator {
     }
     release(service);
     for (IpAddress ip : ips) {
-      IpUse u = uses.get(ip);
-      if (u == null) {
-        uses.put(ip, new IpUse(intent.sharing, service));
-        runs[pools.slotOrNull(ip).id()].add(ip);
-        if (intent.sharing.allowsSharing()) {
-          bySharingKey.computeIfAbsent(intent.sharing, k -> new TreeSet<>()).add(ip);
-        }
-      } else {
-        u.add(service);
+      ServiceKey[] holders = uses.get(ip);
+      if (holders != null) {
+        uses.put(ip, with(holders, service));
+        continue;
+      }
+      uses.put(ip, new ServiceKey[] {service});
+      runs[pools.slotOrNull(ip).id()].add(ip);
+      if (intent.sharing.allowsSharing()) {
+        bySharingKey.computeIfAbsent(intent.sharing, k -> new TreeSet<>()).add(ip);
       }
     }
     allocations.put(service, next);
