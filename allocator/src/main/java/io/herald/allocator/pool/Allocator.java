@@ -9,9 +9,9 @@ import io.herald.allocator.pool.AllocationResult.NotHandled;
 import io.herald.allocator.pool.PoolSet.Slot;
 import java.math.BigInteger;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Collection;
 import java.util.Comparator;
-import java.util.EnumSet;
 import java.util.HashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -19,7 +19,6 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
-import java.util.TreeMap;
 import java.util.TreeSet;
 
 /**
@@ -41,26 +40,61 @@ import java.util.TreeSet;
  * </ol>
  *
  * <p>Cost: no pool's addresses are ever enumerated. Used addresses are kept per range as maximal
- * runs ({@link UsedRuns}); finding the first free address is O(log n).
+ * runs ({@link UsedRuns}); finding the first free address is O(log n). Services and addresses are
+ * hashed, not sorted, so one allocation or release is O(log n) in the addresses in use plus the
+ * pools it has to try; only {@link #allocations()} and {@link #setPools} walk every allocation.
+ * Looking for an address to share also visits the addresses carrying the Service's own sharing key
+ * that refuse it (a port clash), below the first free address.
  */
 public final class Allocator {
 
   private final Optional<String> loadBalancerClass;
   private PoolSet pools;
   private UsedRuns[] runs;
-  private final Map<ServiceKey, Allocation> allocations = new TreeMap<>();
-  private final Map<IpAddress, IpUse> uses = new HashMap<>();
-  private final Map<String, TreeSet<IpAddress>> bySharingKey = new HashMap<>();
+  private final Map<ServiceKey, Allocation> allocations = new HashMap<>();
+  /**
+   * Holders of each address in use, sorted. Nearly every address has one holder, so this is an
+   * array rather than a set. Holders of one address carry equal sharing keys (sharing is refused
+   * otherwise), so the address's key and the ports in use on it are read from their
+   * {@link Allocation}s.
+   */
+  private final Map<IpAddress, ServiceKey[]> uses = new HashMap<>();
+  /** Shareable addresses by their holders' key, ordered so {@link #pick} finds the lowest. */
+  private final Map<SharingKey, TreeSet<IpAddress>> bySharingKey = new HashMap<>();
 
-  /** Holders of one address: their common sharing key, and which ports each one uses. */
-  private static final class IpUse {
-    SharingKey key;
-    final Map<ServicePort, ServiceKey> ports = new HashMap<>();
-    final TreeSet<ServiceKey> services = new TreeSet<>();
-
-    IpUse(SharingKey key) {
-      this.key = key;
+  private static boolean holds(ServiceKey[] holders, ServiceKey s) {
+    for (ServiceKey h : holders) {
+      if (h.equals(s)) {
+        return true;
+      }
     }
+    return false;
+  }
+
+  /** {@code holders} with {@code s} inserted in order. */
+  private static ServiceKey[] with(ServiceKey[] holders, ServiceKey s) {
+    if (holds(holders, s)) {
+      return holders;
+    }
+    ServiceKey[] next = new ServiceKey[holders.length + 1];
+    int i = 0;
+    for (; i < holders.length && holders[i].compareTo(s) < 0; i++) {
+      next[i] = holders[i];
+    }
+    next[i] = s;
+    System.arraycopy(holders, i, next, i + 1, holders.length - i);
+    return next;
+  }
+
+  private static ServiceKey[] without(ServiceKey[] holders, ServiceKey s) {
+    int n = 0;
+    ServiceKey[] next = new ServiceKey[holders.length];
+    for (ServiceKey h : holders) {
+      if (!h.equals(s)) {
+        next[n++] = h;
+      }
+    }
+    return n == next.length ? holders : Arrays.copyOf(next, n);
   }
 
   /**
@@ -103,27 +137,38 @@ public final class Allocator {
 
   /**
    * Replaces the pools if every address in use still lies in one of them; otherwise refuses and
-   * keeps the old ones (MetalLB then marks the config stale). Addresses that are still in a pool
-   * but no longer valid for their Service are re-checked by the next {@link #allocate} of that
-   * Service, which clears and replaces them.
+   * keeps the old ones (MetalLB then marks the config stale), naming the first Service in key
+   * order that would lose its address. Addresses that are still in a pool but no longer valid for
+   * their Service are re-checked by the next {@link #allocate} of that Service, which clears and
+   * replaces them.
    */
   public PoolChange setPools(PoolSet newPools) {
+    Allocation refused = null;
+    IpAddress refusedIp = null;
     for (Allocation a : allocations.values()) {
+      if (refused != null && a.service().compareTo(refused.service()) > 0) {
+        continue;
+      }
       for (IpAddress ip : a.ips()) {
-        if (newPools.poolFor(ip).isEmpty()) {
-          return new PoolChange.Refused("new config not compatible with assigned IPs: service \""
-              + a.service() + "\" cannot own \"" + ip + "\" under new config");
+        if (newPools.poolOrNull(ip) == null) {
+          refused = a;
+          refusedIp = ip;
+          break;
         }
       }
     }
+    if (refused != null) {
+      return new PoolChange.Refused("new config not compatible with assigned IPs: service \""
+          + refused.service() + "\" cannot own \"" + refusedIp + "\" under new config");
+    }
     pools = newPools;
     runs = newRuns(newPools);
-    for (IpAddress ip : new TreeSet<>(uses.keySet())) {
-      runs[newPools.slotFor(ip).orElseThrow().id()].add(ip);
+    for (IpAddress ip : uses.keySet()) {
+      runs[newPools.slotOrNull(ip).id()].add(ip);
     }
     for (var e : allocations.entrySet()) {
       Allocation a = e.getValue();
-      String pool = newPools.poolFor(a.ips().get(0)).orElseThrow().name();
+      String pool = newPools.poolOrNull(a.ips().get(0)).name();
       e.setValue(new Allocation(a.service(), pool, a.ips(), a.ports(), a.sharingKey()));
     }
     return new PoolChange.Applied();
@@ -138,13 +183,15 @@ public final class Allocator {
 
   /** Every current allocation, ordered by Service. */
   public List<Allocation> allocations() {
-    return List.copyOf(allocations.values());
+    Allocation[] all = allocations.values().toArray(Allocation[]::new);
+    Arrays.sort(all, Comparator.comparing(Allocation::service));
+    return List.of(all);
   }
 
   /** The Services holding {@code ip}, ordered. */
   public List<ServiceKey> holders(IpAddress ip) {
-    IpUse u = uses.get(ip);
-    return u == null ? List.of() : List.copyOf(u.services);
+    ServiceKey[] holders = uses.get(ip);
+    return holders == null ? List.of() : List.of(holders);
   }
 
   public PoolUsage usage(String poolName) {
@@ -159,8 +206,8 @@ public final class Allocator {
       }
     }
     return new PoolUsage(poolName, v4, v6,
-        pool.capacity(IpFamily.IPV4).subtract(BigInteger.valueOf(v4)),
-        pool.capacity(IpFamily.IPV6).subtract(BigInteger.valueOf(v6)));
+        pools.capacity(poolName, IpFamily.IPV4).subtract(BigInteger.valueOf(v4)),
+        pools.capacity(poolName, IpFamily.IPV6).subtract(BigInteger.valueOf(v6)));
   }
 
   // ---------------------------------------------------------------------------------------------
@@ -186,19 +233,20 @@ public final class Allocator {
     if (a == null) {
       return false;
     }
+    SharingKey key = a.sharingKey();
     for (IpAddress ip : a.ips()) {
-      IpUse u = uses.get(ip);
-      u.services.remove(service);
-      u.ports.values().removeIf(service::equals);
-      if (u.services.isEmpty()) {
-        uses.remove(ip);
-        runs[pools.slotFor(ip).orElseThrow().id()].remove(ip);
-        if (u.key.allowsSharing()) {
-          TreeSet<IpAddress> set = bySharingKey.get(u.key.sharing());
-          set.remove(ip);
-          if (set.isEmpty()) {
-            bySharingKey.remove(u.key.sharing());
-          }
+      ServiceKey[] rest = without(uses.get(ip), service);
+      if (rest.length > 0) {
+        uses.put(ip, rest);
+        continue;
+      }
+      uses.remove(ip);
+      runs[pools.slotOrNull(ip).id()].remove(ip);
+      if (key.allowsSharing()) {
+        TreeSet<IpAddress> set = bySharingKey.get(key);
+        set.remove(ip);
+        if (set.isEmpty()) {
+          bySharingKey.remove(key);
         }
       }
     }
@@ -225,11 +273,11 @@ public final class Allocator {
 
     Allocation held = allocations.get(key);
     List<IpAddress> current = held != null ? held.ips() : svc.statusIps();
-    Optional<AllocationFailure> cleared = Optional.empty();
+    AllocationFailure cleared = null;
     if (!current.isEmpty()) {
       Validity v = validateCurrent(svc, intent, current);
       if (v.pool != null) {
-        commit(svc, v.pool, current);
+        commit(svc, intent, v.pool, current);
         Change change = held != null && held.ips().equals(current) ? Change.UNCHANGED
             : held == null && svc.statusIps().equals(current) ? Change.UNCHANGED : Change.ASSIGNED;
         return topUp(svc, intent, v.pool, current, change);
@@ -248,13 +296,12 @@ public final class Allocator {
     }
     if (r.failure != null) {
       // A Service that insists on the address it shares gets the more telling reason.
-      boolean insisted = !intent.requested.isEmpty()
-          && cleared.filter(AllocationFailure.CannotChangeSharingKey.class::isInstance).isPresent();
-      return new Failed(key, insisted ? cleared.get() : r.failure, insisted ? Optional.empty() : cleared);
+      boolean insisted = !intent.requested.isEmpty() && cleared instanceof AllocationFailure.CannotChangeSharingKey;
+      return new Failed(key, insisted ? cleared : r.failure, insisted ? Optional.empty() : Optional.ofNullable(cleared));
     }
-    commit(svc, r.pool, r.ips);
+    commit(svc, intent, r.pool, r.ips);
     Change change = r.ips.equals(current) ? Change.UNCHANGED : Change.ASSIGNED;
-    return new Assigned(key, r.pool.name(), r.ips, change, cleared, Optional.empty());
+    return new Assigned(key, r.pool.name(), r.ips, change, Optional.ofNullable(cleared), Optional.empty());
   }
 
   // ---------------------------------------------------------------------------------------------
@@ -269,9 +316,12 @@ public final class Allocator {
     }
   }
 
-  /** The parsed request: exact IPs, a pool name, the families to hold, the sharing key. */
+  /**
+   * The parsed request: exact IPs, a pool name, the families to hold (and the family sets to try,
+   * in order), the sharing key. Built once per call so that nothing below re-reads annotations.
+   */
   private record Intent(List<IpAddress> requested, Optional<String> pool, List<IpFamily> families,
-      boolean preferDual, SharingKey sharing) {
+      boolean preferDual, List<List<IpFamily>> familyChoices, SharingKey sharing) {
 
     static Intent of(ServiceRequest svc) throws IntentException {
       List<IpAddress> requested = requestedIps(svc);
@@ -286,11 +336,18 @@ public final class Allocator {
           yield f;
         }
       };
+      boolean preferDual = svc.ipFamilyPolicy() == IpFamilyPolicy.PREFER_DUAL_STACK;
+      // PreferDualStack tries both families first, then the primary alone.
+      List<List<IpFamily>> choices = preferDual && families.size() == 2
+          ? List.of(families, List.of(families.get(0))) : List.of(families);
       return new Intent(requested, Annotations.get(svc.annotations(), Annotations.ADDRESS_POOL),
-          families, svc.ipFamilyPolicy() == IpFamilyPolicy.PREFER_DUAL_STACK, svc.sharingKey());
+          families, preferDual, choices, svc.sharingKey());
     }
 
     private static List<IpFamily> distinct(List<IpFamily> f) {
+      if (f.size() == 1 || (f.size() == 2 && f.get(0) != f.get(1))) {
+        return f; // already immutable: ServiceRequest copies it
+      }
       return List.copyOf(new LinkedHashSet<>(f));
     }
 
@@ -318,15 +375,23 @@ public final class Allocator {
 
     /** May the Service hold addresses of exactly these families? */
     boolean acceptsFamilies(List<IpAddress> ips, IpFamilyPolicy policy) {
-      EnumSet<IpFamily> got = EnumSet.noneOf(IpFamily.class);
+      boolean v4 = false;
+      boolean v6 = false;
       for (IpAddress ip : ips) {
-        if (!got.add(ip.family()) || !families.contains(ip.family())) {
+        boolean seen = ip.isV4() ? v4 : v6;
+        if (seen || !families.contains(ip.family())) {
           return false;
         }
+        if (ip.isV4()) {
+          v4 = true;
+        } else {
+          v6 = true;
+        }
       }
+      int got = (v4 ? 1 : 0) + (v6 ? 1 : 0);
       return switch (policy) {
-        case SINGLE_STACK, REQUIRE_DUAL_STACK -> got.size() == families.size();
-        case PREFER_DUAL_STACK -> !got.isEmpty();
+        case SINGLE_STACK, REQUIRE_DUAL_STACK -> got == families.size();
+        case PREFER_DUAL_STACK -> got > 0;
       };
     }
   }
@@ -334,34 +399,35 @@ public final class Allocator {
   // ---------------------------------------------------------------------------------------------
   // Keeping what the Service holds
 
-  /** {@code pool} set when the current addresses may be kept; else {@code reportable} maybe says why. */
-  private record Validity(IpPool pool, Optional<AllocationFailure> reportable) {}
+  /** {@code pool} set when the current addresses may be kept; else {@code reportable}, if not null, says why. */
+  private record Validity(IpPool pool, AllocationFailure reportable) {
+    static final Validity SILENT = new Validity(null, null);
+  }
 
   private Validity validateCurrent(ServiceRequest svc, Intent intent, List<IpAddress> current) {
-    Validity silent = new Validity(null, Optional.empty());
     if (!intent.acceptsFamilies(current, svc.ipFamilyPolicy())) {
-      return silent;
+      return Validity.SILENT;
     }
     if (!intent.requested.isEmpty() && !Set.copyOf(intent.requested).equals(Set.copyOf(current))) {
-      return silent;
+      return Validity.SILENT;
     }
-    Optional<IpPool> pool = samePool(current);
-    if (pool.isEmpty()) {
-      return new Validity(null, Optional.of(new AllocationFailure.NotAllowedInConfig(current)));
+    IpPool pool = samePool(current);
+    if (pool == null) {
+      return new Validity(null, new AllocationFailure.NotAllowedInConfig(current));
     }
-    if (intent.pool.isPresent() && !intent.pool.get().equals(pool.get().name())) {
-      return silent;
+    if (intent.pool.isPresent() && !intent.pool.get().equals(pool.name())) {
+      return Validity.SILENT;
     }
-    if (!admits(pool.get(), svc)) {
-      return new Validity(null, Optional.of(new AllocationFailure.PoolNotCompatible(pool.get().name())));
+    if (!admits(pool, svc)) {
+      return new Validity(null, new AllocationFailure.PoolNotCompatible(pool.name()));
     }
     for (IpAddress ip : current) {
-      Optional<AllocationFailure> f = checkShare(svc, ip);
-      if (f.isPresent()) {
+      AllocationFailure f = checkShare(svc, intent, ip);
+      if (f != null) {
         return new Validity(null, f);
       }
     }
-    return new Validity(pool.get(), Optional.empty());
+    return new Validity(pool, null);
   }
 
   /** PreferDualStack with one family held: try to add the other from the same pool. */
@@ -375,14 +441,13 @@ public final class Allocator {
     if (!pool.hasFamily(missing)) {
       return kept;
     }
-    Optional<IpAddress> extra = pick(svc, pool, missing);
-    if (extra.isEmpty()) {
+    IpAddress extra = pick(svc, intent, pool, missing);
+    if (extra == null) {
       return new Assigned(svc.key(), pool.name(), current, change, Optional.empty(),
           Optional.of(new AllocationFailure.NoAvailableIpsInPool(pool.name())));
     }
-    List<IpAddress> both = new ArrayList<>(current);
-    both.add(extra.get());
-    commit(svc, pool, both);
+    List<IpAddress> both = List.of(current.get(0), extra);
+    commit(svc, intent, pool, both);
     return new Assigned(svc.key(), pool.name(), both, Change.ADDED_FAMILY, Optional.empty(), Optional.empty());
   }
 
@@ -406,23 +471,23 @@ public final class Allocator {
         || (svc.ipFamilyPolicy() == IpFamilyPolicy.REQUIRE_DUAL_STACK && ips.size() != 2)) {
       return Result.fail(new AllocationFailure.FamilyMismatch(ips));
     }
-    Optional<IpPool> pool = samePool(ips);
-    if (pool.isEmpty()) {
+    IpPool pool = samePool(ips);
+    if (pool == null) {
       return Result.fail(new AllocationFailure.NotAllowedInConfig(ips));
     }
-    if (intent.pool.isPresent() && !intent.pool.get().equals(pool.get().name())) {
+    if (intent.pool.isPresent() && !intent.pool.get().equals(pool.name())) {
       return Result.fail(new AllocationFailure.NotInRequestedPool(ips, intent.pool.get()));
     }
-    if (!admits(pool.get(), svc)) {
-      return Result.fail(new AllocationFailure.PoolNotCompatible(pool.get().name()));
+    if (!admits(pool, svc)) {
+      return Result.fail(new AllocationFailure.PoolNotCompatible(pool.name()));
     }
     for (IpAddress ip : ips) {
-      Optional<AllocationFailure> f = checkShare(svc, ip);
-      if (f.isPresent()) {
-        return Result.fail(f.get());
+      AllocationFailure f = checkShare(svc, intent, ip);
+      if (f != null) {
+        return Result.fail(f);
       }
     }
-    return Result.ok(pool.get(), ips);
+    return Result.ok(pool, ips);
   }
 
   private Result fromNamedPool(ServiceRequest svc, Intent intent, String name) {
@@ -433,28 +498,30 @@ public final class Allocator {
     if (!admits(pool.get(), svc)) {
       return Result.fail(new AllocationFailure.PoolNotCompatible(name));
     }
-    for (List<IpFamily> families : familyChoices(intent)) {
-      if (families.stream().allMatch(pool.get()::hasFamily)) {
-        Optional<List<IpAddress>> ips = pickAll(svc, pool.get(), families);
-        return ips.map(l -> Result.ok(pool.get(), l))
-            .orElseGet(() -> Result.fail(new AllocationFailure.NoAvailableIpsInPool(name)));
+    for (List<IpFamily> families : intent.familyChoices) {
+      if (hasAll(pool.get(), families)) {
+        List<IpAddress> ips = pickAll(svc, intent, pool.get(), families);
+        return ips != null ? Result.ok(pool.get(), ips) : Result.fail(new AllocationFailure.NoAvailableIpsInPool(name));
       }
     }
     return Result.fail(new AllocationFailure.NoAvailableIpsInPool(name));
   }
 
+  /**
+   * Auto-assign pools in {@link PoolSet#autoAssignOrder()}: those pinned to the Service by a
+   * matching {@code serviceAllocation} by priority, then the unrestricted ones.
+   */
   private Result fromAutoPools(ServiceRequest svc, Intent intent) {
-    List<IpPool> candidates = autoCandidates(svc);
     boolean anyPoolHasFamilies = false;
-    for (List<IpFamily> families : familyChoices(intent)) {
-      for (IpPool pool : candidates) {
-        if (!families.stream().allMatch(pool::hasFamily)) {
+    for (List<IpFamily> families : intent.familyChoices) {
+      for (IpPool pool : pools.autoAssignOrder()) {
+        if (!hasAll(pool, families) || !admits(pool, svc)) {
           continue;
         }
         anyPoolHasFamilies = true;
-        Optional<List<IpAddress>> ips = pickAll(svc, pool, families);
-        if (ips.isPresent()) {
-          return Result.ok(pool, ips.get());
+        List<IpAddress> ips = pickAll(svc, intent, pool, families);
+        if (ips != null) {
+          return Result.ok(pool, ips);
         }
       }
     }
@@ -464,58 +531,32 @@ public final class Allocator {
     return Result.fail(new AllocationFailure.NoAvailableIps());
   }
 
-  /** PreferDualStack tries both families first, then the primary alone. */
-  private static List<List<IpFamily>> familyChoices(Intent intent) {
-    if (intent.preferDual && intent.families.size() == 2) {
-      return List.of(intent.families, List.of(intent.families.get(0)));
-    }
-    return List.of(intent.families);
-  }
-
-  /**
-   * Pinned pools (auto-assign, with a {@code serviceAllocation} that matches) by priority then
-   * name, then auto-assign pools without {@code serviceAllocation} by name. MetalLB breaks
-   * priority ties at random; we break them by name so that every node computes the same answer.
-   */
-  private List<IpPool> autoCandidates(ServiceRequest svc) {
-    List<IpPool> pinned = new ArrayList<>();
-    List<IpPool> open = new ArrayList<>();
-    for (IpPool p : pools.pools()) {
-      if (!p.autoAssign()) {
-        continue;
-      }
-      if (p.serviceAllocation().isEmpty()) {
-        open.add(p);
-      } else if (admits(p, svc)) {
-        pinned.add(p);
-      }
-    }
-    pinned.sort(Comparator.comparingLong((IpPool p) -> p.serviceAllocation().orElseThrow().rank())
-        .thenComparing(IpPool::name));
-    pinned.addAll(open);
-    return pinned;
-  }
-
-  private Optional<List<IpAddress>> pickAll(ServiceRequest svc, IpPool pool, List<IpFamily> families) {
-    List<IpAddress> out = new ArrayList<>();
+  private static boolean hasAll(IpPool pool, List<IpFamily> families) {
     for (IpFamily f : families) {
-      Optional<IpAddress> ip = pick(svc, pool, f);
-      if (ip.isEmpty()) {
-        return Optional.empty();
+      if (!pool.hasFamily(f)) {
+        return false;
       }
-      out.add(ip.get());
     }
-    return Optional.of(out);
+    return true;
+  }
+
+  /** One address per family from {@code pool}, or null if one family has none left. */
+  private List<IpAddress> pickAll(ServiceRequest svc, Intent intent, IpPool pool, List<IpFamily> families) {
+    IpAddress first = pick(svc, intent, pool, families.get(0));
+    if (first == null || families.size() == 1) {
+      return first == null ? null : List.of(first);
+    }
+    IpAddress second = pick(svc, intent, pool, families.get(1));
+    return second == null ? null : List.of(first, second);
   }
 
   /**
-   * The first address of {@code family} in CIDR order that is free or that this Service may share:
-   * per range, the lower of the first free address and the first compatible address already
-   * carrying the Service's sharing key.
+   * The first address of {@code family} in CIDR order that is free or that this Service may share,
+   * or null: per range, the lower of the first free address and the first compatible address
+   * already carrying the Service's sharing key.
    */
-  private Optional<IpAddress> pick(ServiceRequest svc, IpPool pool, IpFamily family) {
-    SharingKey key = svc.sharingKey();
-    TreeSet<IpAddress> shared = key.allowsSharing() ? bySharingKey.get(key.sharing()) : null;
+  private IpAddress pick(ServiceRequest svc, Intent intent, IpPool pool, IpFamily family) {
+    TreeSet<IpAddress> shared = intent.sharing.allowsSharing() ? bySharingKey.get(intent.sharing) : null;
     for (Slot slot : pools.slotsOf(pool)) {
       if (slot.range().family() != family) {
         continue;
@@ -527,7 +568,7 @@ public final class Allocator {
           if (free != null && ip.compareTo(free) > 0) {
             break;
           }
-          if (pool.contains(ip) && checkShare(svc, ip).isEmpty()) {
+          if (pool.contains(ip) && checkShare(svc, intent, ip) == null) {
             share = ip;
             break;
           }
@@ -535,10 +576,10 @@ public final class Allocator {
       }
       IpAddress best = share != null && (free == null || share.compareTo(free) < 0) ? share : free;
       if (best != null) {
-        return Optional.of(best);
+        return best;
       }
     }
-    return Optional.empty();
+    return null;
   }
 
   // ---------------------------------------------------------------------------------------------
@@ -548,79 +589,89 @@ public final class Allocator {
     return pool.admits(svc.key().namespace(), svc.namespaceLabels(), svc.labels());
   }
 
-  /** The one pool holding all of {@code ips}, if there is one. */
-  private Optional<IpPool> samePool(List<IpAddress> ips) {
-    Optional<IpPool> first = pools.poolFor(ips.get(0));
-    for (IpAddress ip : ips) {
-      Optional<IpPool> p = pools.poolFor(ip);
-      if (p.isEmpty() || !p.get().name().equals(first.get().name())) {
-        return Optional.empty();
+  /** The one pool holding all of {@code ips}, or null. */
+  private IpPool samePool(List<IpAddress> ips) {
+    IpPool first = pools.poolOrNull(ips.get(0));
+    if (first == null) {
+      return null;
+    }
+    for (int i = 1; i < ips.size(); i++) {
+      IpPool p = pools.poolOrNull(ips.get(i));
+      if (p == null || !p.name().equals(first.name())) {
+        return null;
       }
     }
     return first;
   }
 
-  /** May {@code svc} hold {@code ip} alongside its current holders? (MetalLB {@code sharingOK}.) */
-  private Optional<AllocationFailure> checkShare(ServiceRequest svc, IpAddress ip) {
-    IpUse u = uses.get(ip);
-    if (u == null) {
-      return Optional.empty();
+  /**
+   * Why {@code svc} may not hold {@code ip} alongside its current holders, or null if it may
+   * (MetalLB {@code sharingOK}).
+   */
+  private AllocationFailure checkShare(ServiceRequest svc, Intent intent, IpAddress ip) {
+    ServiceKey[] holders = uses.get(ip);
+    if (holders == null) {
+      return null;
     }
-    List<ServiceKey> others = u.services.stream().filter(s -> !s.equals(svc.key())).toList();
-    if (others.isEmpty()) {
-      return Optional.empty();
+    boolean mine = holds(holders, svc.key());
+    if (holders.length == (mine ? 1 : 0)) {
+      return null;
     }
-    SharingKey mine = svc.sharingKey();
-    Optional<AllocationFailure> keyProblem = sharingProblem(u.key, mine);
-    if (keyProblem.isPresent()) {
-      return u.services.contains(svc.key())
-          ? Optional.of(new AllocationFailure.CannotChangeSharingKey(svc.key(), others))
+    ServiceKey first = holders[0].equals(svc.key()) ? holders[1] : holders[0];
+    AllocationFailure keyProblem = sharingProblem(allocations.get(first).sharingKey(), intent.sharing);
+    if (keyProblem != null) {
+      return mine ? new AllocationFailure.CannotChangeSharingKey(svc.key(), List.of(without(holders, svc.key())))
           : keyProblem;
     }
     for (ServicePort port : svc.ports()) {
-      ServiceKey owner = u.ports.get(port);
-      if (owner != null && !owner.equals(svc.key())) {
-        return Optional.of(new AllocationFailure.PortInUse(port, ip));
-      }
-    }
-    return Optional.empty();
-  }
-
-  private static Optional<AllocationFailure> sharingProblem(SharingKey existing, SharingKey requested) {
-    if (!existing.allowsSharing()) {
-      return Optional.of(new AllocationFailure.SharingNotAllowed(true));
-    }
-    if (!requested.allowsSharing()) {
-      return Optional.of(new AllocationFailure.SharingNotAllowed(false));
-    }
-    if (!existing.sharing().equals(requested.sharing())) {
-      return Optional.of(new AllocationFailure.SharingKeyMismatch(requested.sharing(), existing.sharing()));
-    }
-    if (!existing.backend().equals(requested.backend())) {
-      return Optional.of(new AllocationFailure.BackendKeyMismatch(requested.backend(), existing.backend()));
-    }
-    return Optional.empty();
-  }
-
-  /** Records the allocation. Callers have checked every address with {@link #checkShare}. */
-  private void commit(ServiceRequest svc, IpPool pool, List<IpAddress> ips) {
-    release(svc.key());
-    SharingKey key = svc.sharingKey();
-    for (IpAddress ip : ips) {
-      IpUse u = uses.get(ip);
-      if (u == null) {
-        u = new IpUse(key);
-        uses.put(ip, u);
-        runs[pools.slotFor(ip).orElseThrow().id()].add(ip);
-        if (key.allowsSharing()) {
-          bySharingKey.computeIfAbsent(key.sharing(), k -> new TreeSet<>()).add(ip);
+      for (ServiceKey other : holders) {
+        if (!other.equals(svc.key()) && allocations.get(other).ports().contains(port)) {
+          return new AllocationFailure.PortInUse(port, ip);
         }
       }
-      for (ServicePort port : svc.ports()) {
-        u.ports.put(port, svc.key());
-      }
-      u.services.add(svc.key());
     }
-    allocations.put(svc.key(), new Allocation(svc.key(), pool.name(), ips, svc.ports(), key));
+    return null;
+  }
+
+  private static AllocationFailure sharingProblem(SharingKey existing, SharingKey requested) {
+    if (!existing.allowsSharing()) {
+      return new AllocationFailure.SharingNotAllowed(true);
+    }
+    if (!requested.allowsSharing()) {
+      return new AllocationFailure.SharingNotAllowed(false);
+    }
+    if (!existing.sharing().equals(requested.sharing())) {
+      return new AllocationFailure.SharingKeyMismatch(requested.sharing(), existing.sharing());
+    }
+    if (!existing.backend().equals(requested.backend())) {
+      return new AllocationFailure.BackendKeyMismatch(requested.backend(), existing.backend());
+    }
+    return null;
+  }
+
+  /**
+   * Records the allocation. Callers have checked every address with {@link #checkShare}. Keeping
+   * an allocation exactly as it is, the common case on a resync, touches nothing.
+   */
+  private void commit(ServiceRequest svc, Intent intent, IpPool pool, List<IpAddress> ips) {
+    ServiceKey service = svc.key();
+    Allocation next = new Allocation(service, pool.name(), ips, svc.ports(), intent.sharing);
+    if (next.equals(allocations.get(service))) {
+      return;
+    }
+    release(service);
+    for (IpAddress ip : ips) {
+      ServiceKey[] holders = uses.get(ip);
+      if (holders != null) {
+        uses.put(ip, with(holders, service));
+        continue;
+      }
+      uses.put(ip, new ServiceKey[] {service});
+      runs[pools.slotOrNull(ip).id()].add(ip);
+      if (intent.sharing.allowsSharing()) {
+        bySharingKey.computeIfAbsent(intent.sharing, k -> new TreeSet<>()).add(ip);
+      }
+    }
+    allocations.put(service, next);
   }
 }

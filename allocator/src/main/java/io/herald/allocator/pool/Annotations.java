@@ -21,13 +21,28 @@ public final class Annotations {
 
   private static final List<String> USER_ANNOTATIONS = List.of(ADDRESS_POOL, LOAD_BALANCER_IPS, ALLOW_SHARED_IP);
 
+  /** Both full keys of each annotation, built once: every allocation reads several. */
+  private static final Map<String, String[]> KEYS = Map.of(
+      ADDRESS_POOL, fullKeys(ADDRESS_POOL),
+      LOAD_BALANCER_IPS, fullKeys(LOAD_BALANCER_IPS),
+      ALLOW_SHARED_IP, fullKeys(ALLOW_SHARED_IP),
+      IP_ALLOCATED_FROM_POOL, fullKeys(IP_ALLOCATED_FROM_POOL));
+
   private Annotations() {}
+
+  private static String[] fullKeys(String name) {
+    return new String[] {PREFIX + name, DEPRECATED_PREFIX + name};
+  }
 
   /** The value of {@code name}, preferring {@code metallb.io/} over {@code metallb.universe.tf/}. */
   public static Optional<String> get(Map<String, String> annotations, String name) {
-    String v = annotations.get(PREFIX + name);
+    if (annotations.isEmpty()) {
+      return Optional.empty();
+    }
+    String[] keys = KEYS.get(name);
+    String v = annotations.get(keys != null ? keys[0] : PREFIX + name);
     if (v == null) {
-      v = annotations.get(DEPRECATED_PREFIX + name);
+      v = annotations.get(keys != null ? keys[1] : DEPRECATED_PREFIX + name);
     }
     return Optional.ofNullable(v);
   }

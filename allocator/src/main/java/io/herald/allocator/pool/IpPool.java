@@ -47,7 +47,12 @@ public record IpPool(
   }
 
   public boolean hasFamily(IpFamily family) {
-    return ranges.stream().anyMatch(r -> r.family() == family);
+    for (IpRange r : ranges) {
+      if (r.family() == family) {
+        return true;
+      }
+    }
+    return false;
   }
 
   /** True if the pool may hand out {@code ip}: inside a range, and not skipped as buggy. */
@@ -55,12 +60,17 @@ public record IpPool(
     if (avoidBuggyIPs && ip.confusesBuggyFirmware()) {
       return false;
     }
-    return ranges.stream().anyMatch(r -> r.contains(ip));
+    for (IpRange r : ranges) {
+      if (r.contains(ip)) {
+        return true;
+      }
+    }
+    return false;
   }
 
   /** Whether a Service in this namespace with these labels may take addresses from this pool. */
   public boolean admits(String namespace, Map<String, String> namespaceLabels, Map<String, String> serviceLabels) {
-    return serviceAllocation.map(a -> a.matches(namespace, namespaceLabels, serviceLabels)).orElse(true);
+    return serviceAllocation.isEmpty() || serviceAllocation.get().matches(namespace, namespaceLabels, serviceLabels);
   }
 
   /** Usable addresses of one family, after {@code avoidBuggyIPs}; computed, never enumerated. */

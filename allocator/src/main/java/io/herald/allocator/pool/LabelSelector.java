@@ -37,7 +37,12 @@ public record LabelSelector(Map<String, String> matchLabels, List<Requirement> m
 
   /** True if any selector matches; MetalLB ORs the selectors in one list. */
   public static boolean anyMatches(List<LabelSelector> selectors, Map<String, String> labels) {
-    return selectors.stream().anyMatch(s -> s.matches(labels));
+    for (LabelSelector s : selectors) {
+      if (s.matches(labels)) {
+        return true;
+      }
+    }
+    return false;
   }
 
   public enum Operator {

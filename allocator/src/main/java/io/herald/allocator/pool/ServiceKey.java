@@ -1,13 +1,9 @@
 package io.herald.allocator.pool;
 
-import java.util.Comparator;
 import java.util.Objects;
 
 /** A Service's identity, {@code namespace/name}, as MetalLB prints it in Events. */
 public record ServiceKey(String namespace, String name) implements Comparable<ServiceKey> {
-  private static final Comparator<ServiceKey> ORDER =
-      Comparator.comparing(ServiceKey::namespace).thenComparing(ServiceKey::name);
-
   public ServiceKey {
     Objects.requireNonNull(namespace);
     Objects.requireNonNull(name);
@@ -15,7 +11,8 @@ public record ServiceKey(String namespace, String name) implements Comparable<Se
 
   @Override
   public int compareTo(ServiceKey o) {
-    return ORDER.compare(this, o);
+    int c = namespace.compareTo(o.namespace);
+    return c != 0 ? c : name.compareTo(o.name);
   }
 
   @Override

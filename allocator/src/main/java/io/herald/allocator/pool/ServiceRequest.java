@@ -68,7 +68,8 @@ public record ServiceRequest(
   public SharingKey sharingKey() {
     String sharing = Annotations.get(annotations, Annotations.ALLOW_SHARED_IP).orElse("");
     String backend = externalTrafficPolicy == TrafficPolicy.LOCAL ? SharingKey.selectorString(selector) : "";
-    return new SharingKey(sharing, backend);
+    // Most Services share nothing; their allocations all keep this one instance.
+    return sharing.isEmpty() && backend.isEmpty() ? SharingKey.NONE : new SharingKey(sharing, backend);
   }
 
   public IpFamily primaryFamily() {
