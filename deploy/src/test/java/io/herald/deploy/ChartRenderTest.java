@@ -47,7 +47,7 @@ class ChartRenderTest {
   }
 
   @Test
-  void daemonSetRunsAsNonRootWithOnlyNetworkCapabilities() {
+  void daemonSetRunsAsNonRootWithAtMostNetworkCapabilities() {
     JsonNode ds = SEED.one("DaemonSet");
     JsonNode podSc = ds.at("/spec/template/spec/securityContext");
     assertThat(podSc.path("runAsNonRoot").asBoolean()).isTrue();
