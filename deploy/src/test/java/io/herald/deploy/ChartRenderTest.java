@@ -135,6 +135,38 @@ class ChartRenderTest {
   }
 
   @Test
+  void configInlineKeepsLargeNumbersAndStringsThatLookLikeOtherTypes(@org.junit.jupiter.api.io.TempDir Path dir) {
+    // Helm reads values through JSON (numbers as float64); 4-byte ASNs must not come out as 4.2e+09,
+    // and quoted strings must stay strings.
+    Path values = HeraldChart.valuesFile(dir, "asn-values.yaml", """
+        configInline:
+          peers:
+            - peer-address: 192.0.2.1
+              peer-asn: 4200000000
+              my-asn: 4294967294
+              hold-time: 90s
+              password: "0123"
+              ebgp-multihop: true
+          bgp-communities:
+            no-advertise: "65535:65282"
+          address-pools:
+            - name: "yes"
+              protocol: bgp
+              addresses: [198.51.100.0/24]
+              bgp-advertisements:
+                - aggregation-length: 32
+                  localpref: 100
+                  communities: [no-advertise]
+        """);
+    JsonNode expected = HeraldChart.readYaml(values).path("configInline");
+    JsonNode inline = nodeConfig(HeraldChart.render(List.of(values), Map.of())).path("configInline");
+    assertThat(inline).isEqualTo(expected);
+    assertThat(inline.at("/peers/0/my-asn").asLong()).isEqualTo(4294967294L);
+    assertThat(inline.at("/peers/0/password").isString()).isTrue();
+    assertThat(inline.at("/address-pools/0/name").isString()).isTrue();
+  }
+
+  @Test
   void configInlineGivenAsAStringIsKeptCharacterForCharacter() {
     Path values = HeraldChart.DIR.resolve("ci/layer2-values.yaml");
     Manifests m = HeraldChart.render(List.of(values), Map.of());
