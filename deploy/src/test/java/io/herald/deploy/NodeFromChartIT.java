@@ -1,0 +1,147 @@
+package io.herald.deploy;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import tools.jackson.databind.JsonNode;
+
+/**
+ * Starts {@code herald node} as a process with the arguments, environment and configuration file
+ * of the rendered DaemonSet, on loopback, and waits for it to become ready. The pod's mounts
+ * become temporary directories and the downward API values loopback ones. Cluster bootstrap needs
+ * a Kubernetes API with pods, which the build machines do not have: its three flags are left out
+ * and the node forms a one-node cluster.
+ */
+class NodeFromChartIT {
+
+  private static final Path ROOT = HeraldChart.MODULE.getParent();
+  private static final Set<String> BOOTSTRAP_FLAGS =
+      Set.of("--kubernetes-bootstrap", "--pod-label-selector", "--required-contact-points");
+  private static final Pattern VAR = Pattern.compile("\\$\\(([A-Za-z_][A-Za-z0-9_]*)\\)");
+
+  @TempDir Path dir;
+
+  @Test
+  void nodeStartedLikeThePodComesUpReadyAndStopsCleanly() throws Exception {
+    assumeTrue(Files.isRegularFile(ROOT.resolve("cluster-node/target/herald-node.jar")),
+        "cluster-node/target/herald-node.jar not built: run mvn -DskipTests package first");
+    int remoting = freePort();
+    int management = freePort();
+    // ci/layer2-values.yaml has no BGP peers, so the node dials nothing.
+    Manifests m = HeraldChart.render(List.of(HeraldChart.DIR.resolve("ci/layer2-values.yaml")),
+        Map.of("cluster.remotingPort", String.valueOf(remoting), "management.port", String.valueOf(management)));
+    JsonNode c = ChartRenderTest.onlyContainer(m.one("DaemonSet"));
+
+    Path etc = Files.createDirectories(dir.resolve("etc-herald"));
+    Path varLib = Files.createDirectories(dir.resolve("var-lib-herald"));
+    Files.writeString(etc.resolve("config.yaml"), m.one("ConfigMap").at("/data/config.yaml").asString(),
+        StandardCharsets.UTF_8);
+    Map<String, String> mounts = Map.of("/etc/herald", etc.toString(), "/var/lib/herald", varLib.toString());
+
+    Map<String, String> env = new LinkedHashMap<>();
+    for (JsonNode e : c.path("env")) {
+      String name = e.path("name").asString();
+      String value = switch (e.at("/valueFrom/fieldRef/fieldPath").asString("")) {
+        case "spec.nodeName" -> "chart-it-node";
+        case "status.podIP" -> "127.0.0.1";
+        case "metadata.namespace" -> HeraldChart.NAMESPACE;
+        case "" -> expand(e.path("value").asString(), env);
+        default -> throw new AssertionError("unexpected downward API field in " + e);
+      };
+      env.put(name, remount(value, mounts));
+    }
+    List<String> command = new ArrayList<>(List.of(ROOT.resolve("bin/herald").toString()));
+    for (String arg : ChartRenderTest.args(c)) {
+      if (BOOTSTRAP_FLAGS.contains(arg.split("=", 2)[0])) {
+        continue;
+      }
+      command.add(remount(expand(arg, env), mounts));
+    }
+    assertThat(command).contains("--node-name=chart-it-node", "--bind=127.0.0.1:" + remoting,
+        "--http=127.0.0.1:" + management, "--config=" + etc.resolve("config.yaml"),
+        "--journal=h2:" + varLib.resolve("journal"));
+
+    ProcessBuilder pb = new ProcessBuilder(command).redirectErrorStream(true)
+        .redirectOutput(dir.resolve("node.log").toFile());
+    pb.environment().putAll(env);
+    Process p = pb.start();
+    try {
+      HttpClient http = HttpClient.newHttpClient();
+      URI ready = URI.create("http://127.0.0.1:" + management + "/ready");
+      int status = 0;
+      // A bound on waiting, not a speed assertion: the JVM and the cluster start in a few seconds.
+      long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(90);
+      while (status != 200 && p.isAlive() && System.nanoTime() < deadline) {
+        Thread.sleep(500);
+        status = get(http, ready);
+      }
+      assertThat(status).as(log()).isEqualTo(200);
+      assertThat(get(http, URI.create("http://127.0.0.1:" + management + "/alive"))).isEqualTo(200);
+      assertThat(log()).contains("node chart-it-node up", "1 pool, 11 addresses");
+      p.destroy(); // SIGTERM, as the kubelet sends
+      assertThat(p.waitFor(60, TimeUnit.SECONDS)).isTrue();
+      assertThat(p.exitValue()).as(log()).isZero();
+    } finally {
+      p.destroyForcibly();
+    }
+  }
+
+  private String log() throws IOException {
+    return Files.readString(dir.resolve("node.log"), StandardCharsets.UTF_8);
+  }
+
+  private static int get(HttpClient http, URI uri) throws InterruptedException {
+    try {
+      return http.send(HttpRequest.newBuilder(uri).timeout(Duration.ofSeconds(5)).build(),
+          HttpResponse.BodyHandlers.discarding()).statusCode();
+    } catch (IOException notYetListening) {
+      return 0;
+    }
+  }
+
+  /** Kubernetes' $(VAR) expansion from the variables defined before. */
+  private static String expand(String text, Map<String, String> env) {
+    Matcher mt = VAR.matcher(text);
+    StringBuilder out = new StringBuilder();
+    while (mt.find()) {
+      String v = env.get(mt.group(1));
+      mt.appendReplacement(out, Matcher.quoteReplacement(v == null ? mt.group() : v));
+    }
+    mt.appendTail(out);
+    return out.toString();
+  }
+
+  private static String remount(String text, Map<String, String> mounts) {
+    String out = text;
+    for (Map.Entry<String, String> e : mounts.entrySet()) {
+      out = out.replace(e.getKey() + "/", e.getValue() + "/");
+    }
+    return out;
+  }
+
+  private static int freePort() throws IOException {
+    try (ServerSocket s = new ServerSocket(0)) {
+      return s.getLocalPort();
+    }
+  }
+}
