@@ -55,6 +55,14 @@ public final class AdjRibOut {
   private int sweepSlot = -1;
   /** Eligible desired prefixes the sweep has not reached yet. */
   private int sweepRemaining;
+  /**
+   * Withdraw-all fast path, the mirror of the initial sweep: when nothing is desired any more,
+   * batches walk the advertised table's slots from this cursor ({@code -1}: none) instead of
+   * queueing every prefix; entries before the cursor count as withdrawn, and the table is
+   * cleared when the walk ends (or trimmed, if a new desired set interrupts it).
+   */
+  private int withdrawSlot = -1;
+  private int withdrawRemaining;
   private int pruneThreshold = 256;
   private boolean ipv4;
   private boolean ipv6;
@@ -134,21 +142,25 @@ public final class AdjRibOut {
   }
 
   public boolean hasPending() {
-    return pending.size() > 0 || sweepRemaining > 0;
+    return pending.size() > 0 || sweepRemaining > 0 || withdrawRemaining > 0;
   }
 
   /** How many prefixes are pending (withdrawals and announcements). */
   public int pendingCount() {
-    return pending.size() + sweepRemaining;
+    return pending.size() + sweepRemaining + withdrawRemaining;
   }
 
   /** How many prefixes the peer holds according to what we sent. */
   public int advertisedCount() {
-    return advertised.size();
+    return withdrawSlot < 0 ? advertised.size() : withdrawRemaining;
   }
 
   /** The attribute set the peer holds for {@code prefix}, or null. */
   public PathAttributes advertised(Prefix prefix) {
+    if (withdrawSlot >= 0) {
+      int slot = advertised.slotOf(prefix);
+      return slot >= withdrawSlot ? advertised.valueAt(slot) : null;
+    }
     return advertised.get(prefix);
   }
 
@@ -160,11 +172,14 @@ public final class AdjRibOut {
     if (maxPrefixes <= 0) {
       throw new IllegalArgumentException("maxPrefixes must be positive: " + maxPrefixes);
     }
-    if (pending.size() == 0 && sweepRemaining == 0) {
+    if (pending.size() == 0 && sweepRemaining == 0 && withdrawRemaining == 0) {
       return RibDelta.EMPTY;
     }
     if (sweepRemaining > 0 && pending.size() == 0) {
       return sweep(maxPrefixes);
+    }
+    if (withdrawRemaining > 0) {
+      return withdrawSweep(maxPrefixes);
     }
     List<Prefix> withdrawn = new ArrayList<>();
     IdentityHashMap<PathAttributes, List<Prefix>> groups = new IdentityHashMap<>();
@@ -245,10 +260,53 @@ public final class AdjRibOut {
     return new RibDelta(List.of(), announced);
   }
 
+  /** The next batch of a withdraw-all: advertised slots from the cursor. */
+  private RibDelta withdrawSweep(int maxPrefixes) {
+    List<Prefix> withdrawn = new ArrayList<>(Math.min(maxPrefixes, withdrawRemaining));
+    int s = withdrawSlot;
+    int capacity = advertised.capacity();
+    for (; s < capacity && withdrawn.size() < maxPrefixes; s++) {
+      Prefix p = advertised.keyAt(s);
+      if (p != null) {
+        withdrawn.add(p);
+      }
+    }
+    withdrawSlot = s;
+    withdrawRemaining -= withdrawn.size();
+    if (withdrawRemaining <= 0 || s >= capacity) {
+      advertised.clear();
+      withdrawRemaining = 0;
+      withdrawSlot = -1;
+    }
+    return new RibDelta(withdrawn, Map.of());
+  }
+
+  /** Ends an interrupted withdraw-all: what it already handed out leaves the advertised table. */
+  private void finishWithdrawSweep() {
+    if (withdrawSlot < 0) {
+      return;
+    }
+    List<Prefix> gone = new ArrayList<>();
+    for (int s = 0; s < withdrawSlot; s++) {
+      if (advertised.keyAt(s) != null) {
+        gone.add(advertised.keyAt(s));
+      }
+    }
+    withdrawSlot = -1;
+    withdrawRemaining = 0;
+    gone.forEach(advertised::remove);
+  }
+
   /** pending := {p | desired(p) ≠ advertised(p)} ∪ (resend ∩ desired), within the families. */
   private void recompute() {
     clearPending();
     if (!ipv4 && !ipv6) {
+      return;
+    }
+    if (desired.size() == 0 && resend.size() == 0 && advertised.size() > 0) {
+      // Nothing desired: every advertised prefix is withdrawn; walk the table in place.
+      withdrawSlot = 0;
+      withdrawRemaining = advertised.size();
       return;
     }
     if (advertised.size() == 0 && resend.size() == 0) {
@@ -300,6 +358,7 @@ public final class AdjRibOut {
   }
 
   private void clearPending() {
+    finishWithdrawSweep();
     pending.clear();
     queue.clear();
     sweepSlot = -1;

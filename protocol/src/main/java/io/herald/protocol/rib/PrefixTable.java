@@ -88,6 +88,12 @@ final class PrefixTable<V> {
     return i >= 0 ? (V) values[i] : null;
   }
 
+  /** The slot holding {@code p}, or a negative number when it is absent. */
+  int slotOf(Prefix p) {
+    int i = find(p, hash(p));
+    return i >= 0 ? i : -1;
+  }
+
   boolean containsKey(Prefix p) {
     return find(p, hash(p)) >= 0;
   }

@@ -329,4 +329,35 @@ class AdjRibOutTest {
     assertThat(d.announced().values().stream().flatMap(java.util.List::stream))
         .containsExactlyInAnyOrder(P1, P2);
   }
+
+  @Test
+  void withdrawingEverythingWalksTheTableAndANewSetInTheMiddleKeepsTheRest() {
+    AdjRibOut rib = new AdjRibOut();
+    java.util.Map<Prefix, PathAttributes> many = new java.util.LinkedHashMap<>();
+    for (int i = 0; i < 1000; i++) {
+      many.put(Prefix.host(io.herald.protocol.types.IpLiterals.ipv4(0xC6336400 + i)), attrs(1));
+    }
+    rib.setDesired(many);
+    rib.sessionUp(V4);
+    takeAll(rib);
+    rib.setDesired(java.util.Map.of());
+    assertThat(rib.pendingCount()).isEqualTo(1000);
+    RibDelta first = rib.takePending(400);
+    assertThat(first.withdrawn()).hasSize(400);
+    assertThat(first.announced()).isEmpty();
+    assertThat(rib.advertisedCount()).isEqualTo(600);
+    first.withdrawn().forEach(p -> assertThat(rib.advertised(p)).isNull());
+    // Interrupted: everything comes back. Only the 400 already withdrawn are announced again.
+    rib.setDesired(many);
+    RibDelta again = takeAll(rib);
+    assertThat(again.withdrawn()).isEmpty();
+    assertThat(again.announced().values().iterator().next())
+        .containsExactlyInAnyOrderElementsOf(first.withdrawn());
+    assertThat(rib.advertisedCount()).isEqualTo(1000);
+    // And a complete withdraw-all empties the table.
+    rib.setDesired(java.util.Map.of());
+    assertThat(takeAll(rib).withdrawn()).hasSize(1000);
+    assertThat(rib.advertisedCount()).isZero();
+    assertThat(rib.hasPending()).isFalse();
+  }
 }
