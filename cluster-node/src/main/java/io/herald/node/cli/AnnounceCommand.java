@@ -343,6 +343,8 @@ public final class AnnounceCommand implements java.util.concurrent.Callable<Inte
       // before peering: the first Established then pays no class loading or JIT cost.
       BgpPeer.warmUp(plan.routes(), 3);
       SessionWarmUp.run(transport, 3, 2000);
+      // Collect the warm-up's garbage now, so no collection lands in the first table feed.
+      System.gc();
       BgpPeer session = BgpPeer.create(transport, plan.config(), listener);
       session.setRoutes(plan.routes());
       BgpListener server = null;
