@@ -100,19 +100,28 @@ public final class AllocationController implements AutoCloseable {
    * follows changes.
    */
   public void start() {
-    loop.execute(this::startUp);
+    run(this::startUp);
   }
 
   /** Converge every Service again (configuration or membership changed). */
   public void resyncAll() {
-    loop.execute(() -> {
+    run(() -> {
       services.getStore().listKeys().forEach(k -> dirty.add(parse(k)));
       pumpAll();
     });
   }
 
+  /** Runs on the loop; changes arriving after {@link #close()} are dropped. */
+  private void run(Runnable task) {
+    try {
+      loop.execute(task);
+    } catch (java.util.concurrent.RejectedExecutionException closed) {
+      log.debug("closed: change dropped");
+    }
+  }
+
   private void markDirty(ServiceKey key) {
-    loop.execute(() -> {
+    run(() -> {
       dirty.add(key);
       pump(key);
     });
