@@ -102,7 +102,7 @@ class ClusterWiringSandboxTest {
     if (api != null) api.close();
   }
 
-  private Service create(String name, String etp, Map<String, String> annotations) {
+  Service create(String name, String etp, Map<String, String> annotations) {
     return client.services().inNamespace("default").resource(new ServiceBuilder()
         .withNewMetadata().withName(name).withNamespace("default").addToLabels("app", name)
         .addToAnnotations(annotations).endMetadata()
@@ -110,7 +110,7 @@ class ClusterWiringSandboxTest {
         .addNewPort().withName("http").withProtocol("TCP").withPort(80).endPort().endSpec().build()).create();
   }
 
-  private static EndpointSlice slice(String svc, String nodeName) {
+  static EndpointSlice slice(String svc, String nodeName) {
     return new EndpointSliceBuilder().withNewMetadata().withName(svc + "-1").withNamespace("default")
         .addToLabels("kubernetes.io/service-name", svc).endMetadata().withAddressType("IPv4")
         .addNewEndpoint().withAddresses("10.244.0.7").withNodeName(nodeName)
@@ -118,7 +118,7 @@ class ClusterWiringSandboxTest {
         .addNewPort().withName("http").withPort(8080).withProtocol("TCP").endPort().build();
   }
 
-  private String ingress(String name) throws InterruptedException {
+  String ingress(String name) throws InterruptedException {
     String[] ip = new String[1];
     Collector.await("ingress of " + name, () -> {
       Service s = client.services().inNamespace("default").withName(name).get();
