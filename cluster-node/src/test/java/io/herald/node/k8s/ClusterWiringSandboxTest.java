@@ -95,8 +95,9 @@ class ClusterWiringSandboxTest {
 
   @AfterEach
   void tearDown() throws Exception {
-    if (wiring != null) wiring.close();
+    // The node first (it drains its sessions), then the writers the wiring feeds.
     if (node != null) node.stop().toCompletableFuture().get(30, TimeUnit.SECONDS);
+    if (wiring != null) wiring.close();
     if (router != null) router.close();
     if (transport != null) transport.close();
     if (api != null) api.close();
