@@ -3,7 +3,14 @@ package io.herald.node.cli;
 import io.herald.allocator.config.ConfigError;
 import io.herald.allocator.config.ConfigLoader;
 import io.herald.allocator.config.HeraldConfig;
+import io.fabric8.kubernetes.client.Config;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientBuilder;
+import io.fabric8.kubernetes.client.KubernetesClientException;
+import io.herald.k8s.informer.ClusterInformers;
+import io.herald.k8s.informer.InformerStartException;
 import io.herald.node.HeraldNode;
+import io.herald.node.k8s.ClusterWiring;
 import io.herald.node.NodeSettings;
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -92,6 +99,15 @@ public final class NodeCommand implements Callable<Integer> {
       description = "How long routes carry GRACEFUL_SHUTDOWN before they are withdrawn on shutdown (default ${DEFAULT-VALUE}).")
   Duration drainTime;
 
+  @Option(names = "--namespace", paramLabel = "NAME", defaultValue = "metallb-system",
+      description = "With --kubeconfig: the namespace holding the metallb.io configuration (default ${DEFAULT-VALUE}).")
+  String namespace;
+
+  @Option(names = "--informer-timeout", paramLabel = "DURATION", defaultValue = "30s",
+      converter = CliConverters.DurationConverter.class,
+      description = "With --kubeconfig: how long to wait for the informers to sync (default ${DEFAULT-VALUE}).")
+  Duration informerTimeout;
+
   /** Checks the flags and loads the configuration; throws ParameterException with one line. */
   NodeSettings settings() {
     CommandLine cl = spec.commandLine();
@@ -149,6 +165,17 @@ public final class NodeCommand implements Callable<Integer> {
       return 1;
     }
     HeraldNode node = HeraldNode.start(settings, config, ConfigFactory.empty());
+    ClusterWiring wiring = null;
+    if (settings.kubeconfig().isPresent()) {
+      try {
+        wiring = readCluster(node, settings.kubeconfig().get());
+      } catch (InformerStartException | KubernetesClientException e) {
+        err.println("cannot read the cluster through " + settings.kubeconfig().get() + ": " + e.getMessage());
+        err.flush();
+        node.stop().toCompletableFuture().join();
+        return 1;
+      }
+    }
     AtomicBoolean asked = new AtomicBoolean();
     Runnable stop = () -> {
       if (asked.compareAndSet(false, true)) {
@@ -164,6 +191,9 @@ public final class NodeCommand implements Callable<Integer> {
         + config.summary());
     out.flush();
     node.whenTerminated().toCompletableFuture().join();
+    if (wiring != null) {
+      wiring.close();
+    }
     if (!asked.get()) {
       // Not our signal: downed by the split-brain resolver, or a fatal error.
       err.println("node " + settings.nodeName() + " stopped: removed from the cluster");
@@ -173,6 +203,18 @@ public final class NodeCommand implements Callable<Integer> {
     out.println("node " + settings.nodeName() + " stopped");
     out.flush();
     return 0;
+  }
+
+  /** Starts the informers and the wiring; the client lives as long as the process. */
+  private ClusterWiring readCluster(HeraldNode node, Path kubeconfig) throws IOException {
+    String text = Files.readString(kubeconfig, StandardCharsets.UTF_8);
+    KubernetesClient client = new KubernetesClientBuilder().withConfig(Config.fromKubeconfig(text)).build();
+    try {
+      return ClusterWiring.start(node, client, new ClusterInformers.Settings(namespace, informerTimeout));
+    } catch (RuntimeException e) {
+      client.close();
+      throw e;
+    }
   }
 
   /** Runs {@code herald node} alone (for process tests and scripts). */

@@ -1,0 +1,229 @@
+package io.herald.node.k8s;
+
+import io.fabric8.kubernetes.api.model.Service;
+import io.fabric8.kubernetes.client.informers.ResourceEventHandler;
+import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
+import io.herald.allocator.pool.AllocationResult;
+import io.herald.allocator.pool.ServiceKey;
+import io.herald.allocator.pool.ServiceRequest;
+import io.herald.k8s.model.ObjectRef;
+import io.herald.k8s.write.EventRecorder;
+import io.herald.k8s.write.ServiceStatusWriter;
+import io.herald.node.ip.ServiceAllocations;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashSet;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
+import java.util.function.Supplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The controller half of MetalLB, on this node: LoadBalancer Services in, allocations, status and
+ * Events out. One thread owns all state. A Service changed while its allocation is in flight is
+ * marked dirty and converged again with its newest object once the reply arrives, so calls for one
+ * Service never overlap and the last write reflects the last object.
+ *
+ * <p>Only the {@link StatusOwner owner} of a Service among the cluster's Up members allocates for
+ * it and writes its status and Events, so each Service has one writer; a membership change
+ * converges every Service again on its (possibly new) owner. The IP owner entity decides either
+ * way, so a short overlap while members change costs a repeated, idempotent write, never a
+ * different address.
+ */
+public final class AllocationController implements AutoCloseable {
+
+  private static final Logger log = LoggerFactory.getLogger(AllocationController.class);
+  private static final long RETRY_MS = 1000;
+
+  private final SharedIndexInformer<Service> services;
+  private final ServiceAllocations allocations;
+  private final Function<String, Map<String, String>> namespaceLabels;
+  private final ServiceStatusWriter statusWriter;
+  private final EventRecorder events;
+  private final Supplier<Collection<String>> members;
+  private final String self;
+  private final ScheduledExecutorService loop = Executors.newSingleThreadScheduledExecutor(r -> {
+    Thread t = new Thread(r, "herald-allocation-controller");
+    t.setDaemon(true);
+    return t;
+  });
+
+  // Owned by the loop thread.
+  private final Set<ServiceKey> dirty = new LinkedHashSet<>();
+  private final Set<ServiceKey> inFlight = new HashSet<>();
+  /** Services this node converged as LoadBalancers: only these need a release when they go. */
+  private final Set<ServiceKey> loadBalancers = new HashSet<>();
+  private boolean started;
+
+  /**
+   * @param services an informer on every Service, not yet started
+   * @param members the identities of the cluster's Up members, as {@code self} is spelled
+   */
+  public AllocationController(SharedIndexInformer<Service> services, ServiceAllocations allocations,
+      Function<String, Map<String, String>> namespaceLabels, ServiceStatusWriter statusWriter, EventRecorder events,
+      Supplier<Collection<String>> members, String self) {
+    this.services = services;
+    this.allocations = allocations;
+    this.namespaceLabels = namespaceLabels;
+    this.statusWriter = statusWriter;
+    this.events = events;
+    this.members = members;
+    this.self = self;
+    services.addEventHandler(new ResourceEventHandler<>() {
+      @Override
+      public void onAdd(Service s) {
+        markDirty(ServiceRequests.key(s));
+      }
+
+      @Override
+      public void onUpdate(Service before, Service after) {
+        markDirty(ServiceRequests.key(after));
+      }
+
+      @Override
+      public void onDelete(Service s, boolean finalStateUnknown) {
+        markDirty(ServiceRequests.key(s));
+      }
+    });
+  }
+
+  /**
+   * After the informer has synced: converges every owned LoadBalancer Service in one start-up
+   * decision (Services with status IPs first, so none changes address across restarts), then
+   * follows changes.
+   */
+  public void start() {
+    run(this::startUp);
+  }
+
+  /** Converge every Service again (configuration or membership changed). */
+  public void resyncAll() {
+    run(() -> {
+      services.getStore().listKeys().forEach(k -> dirty.add(parse(k)));
+      pumpAll();
+    });
+  }
+
+  /** Runs on the loop; changes arriving after {@link #close()} are dropped. */
+  private void run(Runnable task) {
+    try {
+      loop.execute(task);
+    } catch (java.util.concurrent.RejectedExecutionException closed) {
+      log.debug("closed: change dropped");
+    }
+  }
+
+  private void markDirty(ServiceKey key) {
+    run(() -> {
+      dirty.add(key);
+      pump(key);
+    });
+  }
+
+  private void startUp() {
+    List<ServiceRequest> requests = new ArrayList<>();
+    Map<ServiceKey, Service> objects = new java.util.HashMap<>();
+    for (Service s : services.getStore().list()) {
+      ServiceKey key = ServiceRequests.key(s);
+      if (ServiceRequests.isLoadBalancer(s) && owns(key)) {
+        loadBalancers.add(key);
+        requests.add(ServiceRequests.of(s, namespaceLabels.apply(key.namespace())));
+        objects.put(key, s);
+      }
+    }
+    allocations.startUp(requests).whenCompleteAsync((results, error) -> {
+      if (error != null) {
+        log.warn("start-up allocation of {} Services failed, retrying: {}", requests.size(), error.toString());
+        loop.schedule(this::startUp, RETRY_MS, TimeUnit.MILLISECONDS);
+        return;
+      }
+      for (AllocationResult r : results) {
+        Service s = objects.get(r.service());
+        if (s != null) write(r, s);
+      }
+      log.info("start-up allocation done: {} Services", results.size());
+      started = true;
+      pumpAll();
+    }, loop);
+  }
+
+  private void pumpAll() {
+    for (ServiceKey k : List.copyOf(dirty)) pump(k);
+  }
+
+  private void pump(ServiceKey key) {
+    if (!started || inFlight.contains(key) || !dirty.remove(key)) return;
+    if (!owns(key)) return;
+    Service s = services.getStore().getByKey(key.namespace() + "/" + key.name());
+    if (s == null || !ServiceRequests.isLoadBalancer(s)) {
+      // Deleted, or no longer a LoadBalancer: free its addresses (idempotent when it held none).
+      if (!loadBalancers.remove(key)) return;
+      inFlight.add(key);
+      allocations.release(key).whenCompleteAsync((held, error) -> {
+        inFlight.remove(key);
+        if (error != null) {
+          loadBalancers.add(key);
+          retry(key, error);
+        } else {
+          if (s == null) statusWriter.forget(ServiceRequests.watcherKey(key));
+          else if (held) statusWriter.write(ServiceRequests.watcherKey(key), ServiceStatusWriter.Assignment.NONE);
+          pump(key);
+        }
+      }, loop);
+      return;
+    }
+    loadBalancers.add(key);
+    inFlight.add(key);
+    allocations.allocate(ServiceRequests.of(s, namespaceLabels.apply(key.namespace()))).whenCompleteAsync((r, error) -> {
+      inFlight.remove(key);
+      if (error != null) {
+        retry(key, error);
+        return;
+      }
+      write(r, s);
+      pump(key);
+    }, loop);
+  }
+
+  private void retry(ServiceKey key, Throwable error) {
+    log.warn("allocation for Service {} failed, retrying: {}", key, error.toString());
+    loop.schedule(() -> {
+      dirty.add(key);
+      pump(key);
+    }, RETRY_MS, TimeUnit.MILLISECONDS);
+  }
+
+  private void write(AllocationResult r, Service s) {
+    ObjectRef ref = new ObjectRef("v1", "Service", s.getMetadata().getNamespace(), s.getMetadata().getName(),
+        s.getMetadata().getUid() == null ? "" : s.getMetadata().getUid());
+    AllocationOutcome out = AllocationOutcome.of(r, ref);
+    out.status().ifPresent(a -> statusWriter.write(ServiceRequests.watcherKey(r.service()), a)
+        .exceptionally(e -> {
+          // The writer logged it; converge again so the status is not left behind.
+          retry(r.service(), e);
+          return false;
+        }));
+    out.events().forEach(events::record);
+  }
+
+  private boolean owns(ServiceKey key) {
+    return StatusOwner.owner(key, members.get()).map(self::equals).orElse(true);
+  }
+
+  private static ServiceKey parse(String storeKey) {
+    int slash = storeKey.indexOf('/');
+    return new ServiceKey(storeKey.substring(0, slash), storeKey.substring(slash + 1));
+  }
+
+  @Override
+  public void close() {
+    loop.shutdownNow();
+  }
+}

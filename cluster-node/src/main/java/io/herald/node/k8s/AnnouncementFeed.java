@@ -1,0 +1,123 @@
+package io.herald.node.k8s;
+
+import io.herald.allocator.ip.IpAddress;
+import io.herald.k8s.decision.AnnounceDecision;
+import io.herald.k8s.decision.ServiceDecision;
+import io.herald.k8s.event.MetallbEvents;
+import io.herald.k8s.model.NodeView;
+import io.herald.k8s.model.ObjectRef;
+import io.herald.k8s.model.ServiceKey;
+import io.herald.k8s.model.ServiceView;
+import io.herald.k8s.watcher.ServiceSource;
+import io.herald.k8s.write.AnnouncementStatusWriter;
+import io.herald.k8s.write.EventRecorder;
+import io.herald.k8s.write.ServiceStatusWriter;
+import io.herald.node.announce.NodeAnnouncements;
+import io.herald.node.announce.ServiceAnnouncement;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.TreeMap;
+import org.apache.pekko.actor.typed.ActorRef;
+import org.apache.pekko.actor.typed.Behavior;
+import org.apache.pekko.actor.typed.javadsl.Behaviors;
+
+/**
+ * The speaker half of MetalLB, on this node: the watcher's decisions become the complete desired
+ * set for {@link NodeAnnouncements}, a {@code nodeAssigned} Event when this node starts announcing
+ * a Service, and the ServiceBGPStatus / ServiceL2Status objects. Node label changes become
+ * {@code SetNodeLabels}. One actor owns the state; all API writes are handed to the writers' own
+ * threads.
+ *
+ * <p>The pool (which advertisements select by) and the Service labels are read from the Service
+ * when a decision arrives and again on every change of the Service, because they may change
+ * without changing the decision (the pool annotation is written just after the ingress IPs).
+ */
+public final class AnnouncementFeed {
+
+  public sealed interface Command permits Decided, ServiceChanged, NodesChanged {}
+
+  /** The watcher published a new decision. */
+  public record Decided(ServiceDecision decision) implements Command {}
+
+  /** The Service object (labels, annotations) may have changed. */
+  public record ServiceChanged(ServiceKey key) implements Command {}
+
+  /** A Node changed: this node's labels may have. */
+  public enum NodesChanged implements Command {
+    INSTANCE
+  }
+
+  private AnnouncementFeed() {}
+
+  /**
+   * What this node should do for one Service, from the watcher's decision and the Service as it
+   * is now; empty when there is nothing to announce or withdraw (Service gone, or no address).
+   * Announces when the BGP decision says so; Layer 2 is not announced by the node yet.
+   */
+  public static Optional<ServiceAnnouncement> announcement(ServiceDecision d, Optional<ServiceView> view) {
+    if (view.isEmpty()) return Optional.empty();
+    ServiceView v = view.get();
+    List<String> ipText = d.bgp() instanceof AnnounceDecision.Announce a ? a.ips() : v.ingressIps();
+    List<IpAddress> ips = ipText.stream().map(IpAddress::parse).flatMap(Optional::stream).toList();
+    if (ips.isEmpty()) return Optional.empty();
+    var key = ServiceRequests.key(d.key());
+    String pool = v.annotations().getOrDefault(ServiceStatusWriter.POOL_ANNOTATION, "");
+    return Optional.of(switch (d.bgp().kind()) {
+      case ANNOUNCE -> ServiceAnnouncement.announce(key, pool, ips, v.labels());
+      case WITHDRAW -> ServiceAnnouncement.withdraw(key, pool, ips, v.labels(),
+          ((AnnounceDecision.Withdraw) d.bgp()).reason().token());
+    });
+  }
+
+  public static Behavior<Command> create(String nodeName, ServiceSource source,
+      ActorRef<NodeAnnouncements.Command> announcements, EventRecorder speakerEvents,
+      AnnouncementStatusWriter statusWriter) {
+    return Behaviors.setup(ctx -> {
+      Map<ServiceKey, ServiceDecision> decisions = new HashMap<>();
+      // Sorted, so that the desired list has a stable order.
+      Map<ServiceKey, ServiceAnnouncement> desired = new TreeMap<>();
+      var labels = new java.util.concurrent.atomic.AtomicReference<Map<String, String>>();
+
+      Runnable send = () -> announcements.tell(new NodeAnnouncements.SetDesired(List.copyOf(desired.values())));
+      return Behaviors.receive(Command.class)
+          .onMessage(Decided.class, m -> {
+            ServiceDecision d = m.decision();
+            ServiceDecision before = decisions.get(d.key());
+            Optional<ServiceView> view = source.service(d.key());
+            if (view.isPresent()) decisions.put(d.key(), d);
+            else decisions.remove(d.key());
+            boolean was = before != null && before.announces();
+            if (d.announces() && !was && view.isPresent()) {
+              speakerEvents.record(MetallbEvents.nodeAssigned(ObjectRef.of(view.get()), nodeName, MetallbEvents.SPEAKER));
+            }
+            statusWriter.publish(d);
+            Optional<ServiceAnnouncement> next = announcement(d, view);
+            ServiceAnnouncement prev = next.isPresent() ? desired.put(d.key(), next.get()) : desired.remove(d.key());
+            if (!Objects.equals(prev, next.orElse(null))) send.run();
+            return Behaviors.same();
+          })
+          .onMessage(ServiceChanged.class, m -> {
+            ServiceDecision d = decisions.get(m.key());
+            if (d == null) return Behaviors.same();
+            Optional<ServiceAnnouncement> next = announcement(d, source.service(m.key()));
+            if (next.isPresent() && !next.get().equals(desired.get(m.key()))) {
+              desired.put(m.key(), next.get());
+              send.run();
+            }
+            return Behaviors.same();
+          })
+          .onMessageEquals(NodesChanged.INSTANCE, () -> {
+            NodeView self = source.nodes().get(nodeName);
+            if (self != null && !self.labels().equals(labels.get())) {
+              labels.set(self.labels());
+              announcements.tell(new NodeAnnouncements.SetNodeLabels(self.labels()));
+            }
+            return Behaviors.same();
+          })
+          .build();
+    });
+  }
+}

@@ -1,0 +1,205 @@
+package io.herald.node.k8s;
+
+import io.fabric8.kubernetes.api.model.Service;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
+import io.herald.allocator.config.HeraldConfig;
+import io.herald.k8s.event.MetallbEvents;
+import io.herald.k8s.informer.ClusterInformers;
+import io.herald.k8s.informer.InformerStartException;
+import io.herald.k8s.model.AnnounceSettings;
+import io.herald.k8s.model.ServiceKey;
+import io.herald.k8s.watcher.DecisionConsumers;
+import io.herald.k8s.watcher.DirtySink;
+import io.herald.k8s.watcher.EndpointWatcher;
+import io.herald.k8s.write.AnnouncementStatusWriter;
+import io.herald.k8s.write.EventRecorder;
+import io.herald.k8s.write.ServiceStatusWriter;
+import io.herald.node.HeraldNode;
+import io.herald.node.Readiness;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.Collection;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.stream.StreamSupport;
+import org.apache.pekko.actor.typed.ActorRef;
+import org.apache.pekko.actor.typed.Props;
+import org.apache.pekko.actor.typed.javadsl.Behaviors;
+import org.apache.pekko.cluster.ClusterEvent;
+import org.apache.pekko.cluster.MemberStatus;
+import org.apache.pekko.cluster.typed.Cluster;
+import org.apache.pekko.cluster.typed.Subscribe;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Connects a running {@link HeraldNode} to a Kubernetes API: the watcher's informers feed the
+ * {@link AllocationController} (IPs, Service status, controller Events) and the {@link
+ * AnnouncementFeed} (BGP announcements, {@code nodeAssigned}, ServiceBGPStatus); the cluster's
+ * configuration replaces the node's. Built by {@link #start}, which blocks until the informers
+ * have synced; closed on shutdown.
+ */
+public final class ClusterWiring implements AutoCloseable {
+
+  private static final Logger log = LoggerFactory.getLogger(ClusterWiring.class);
+
+  /** Minimum interval between writes of one aggregated Event, as client-go's recorder. */
+  static final Duration EVENT_INTERVAL = Duration.ofSeconds(1);
+
+  private final ClusterInformers informers;
+  private final SharedIndexInformer<Service> services;
+  private final AllocationController controller;
+  private final ServiceStatusWriter statusWriter;
+  private final AnnouncementStatusWriter announcementStatus;
+  private final EventRecorder controllerEvents;
+  private final EventRecorder speakerEvents;
+
+  private ClusterWiring(ClusterInformers informers, SharedIndexInformer<Service> services,
+      AllocationController controller, ServiceStatusWriter statusWriter, AnnouncementStatusWriter announcementStatus,
+      EventRecorder controllerEvents, EventRecorder speakerEvents) {
+    this.informers = informers;
+    this.services = services;
+    this.controller = controller;
+    this.statusWriter = statusWriter;
+    this.announcementStatus = announcementStatus;
+    this.controllerEvents = controllerEvents;
+    this.speakerEvents = speakerEvents;
+  }
+
+  /**
+   * Starts reading the cluster for {@code node}: informers (waiting up to the settings' timeout),
+   * the configuration, the watcher, the allocation controller. Marks {@link
+   * Readiness#INFORMERS_SYNCED} once the caches are synced and the start-up allocation is under way.
+   *
+   * @throws InformerStartException when the informers do not sync (one clear line for the user)
+   */
+  public static ClusterWiring start(HeraldNode node, KubernetesClient client, ClusterInformers.Settings settings) {
+    node.readiness().require(Readiness.INFORMERS_SYNCED);
+    var system = node.system();
+    String nodeName = node.settings().nodeName();
+    ClusterInformers informers = ClusterInformers.create(client, settings);
+    var statusWriter = new ServiceStatusWriter(client);
+    var controllerEvents = new EventRecorder(client, Clock.systemUTC(), "", EVENT_INTERVAL);
+    var speakerEvents = new EventRecorder(client, Clock.systemUTC(), nodeName, EVENT_INTERVAL);
+    var announcementStatus = new AnnouncementStatusWriter(client, settings.metallbNamespace(), nodeName);
+    announcementStatus.adopt();
+
+    ActorRef<AnnouncementFeed.Command> feed = system.systemActorOf(
+        AnnouncementFeed.create(nodeName, informers, node.announcements(), speakerEvents, announcementStatus),
+        "k8s-announcement-feed", Props.empty());
+    var decisions = system.systemActorOf(DecisionConsumers.create(d -> feed.tell(new AnnouncementFeed.Decided(d))),
+        "k8s-decisions", Props.empty());
+    ActorRef<EndpointWatcher.Command> watcher = system.systemActorOf(
+        EndpointWatcher.create(informers, AnnounceSettings.forNode(nodeName), decisions), "k8s-endpoint-watcher",
+        Props.empty());
+
+    Cluster cluster = Cluster.get(system);
+    String self = cluster.selfMember().address().toString();
+    SharedIndexInformer<Service> services = client.services().inAnyNamespace().runnableInformer(0);
+    var controller = new AllocationController(services, node.allocations(), informers::namespaceLabels, statusWriter,
+        controllerEvents, () -> upMembers(cluster), self);
+
+    // Each valid cluster configuration replaces the node's (pools first, in the IP owner); then
+    // every Service is converged again, as MetalLB's controller does after a config change.
+    AtomicReference<CompletableFuture<String>> lastApply = new AtomicReference<>(CompletableFuture.completedFuture(""));
+    informers.onConfigChange(state -> state.current().ifPresent(loaded -> {
+      HeraldConfig next = loaded.config();
+      if (next.equals(node.config())) return;
+      lastApply.set(node.applyConfig(next).toCompletableFuture().whenComplete((refusal, e) -> {
+        if (e != null) log.warn("cluster configuration not applied: {}", e.toString());
+        else if (refusal.isEmpty()) controller.resyncAll();
+      }));
+    }));
+
+    DirtySink toWatcher = EndpointWatcher.sink(watcher);
+    DirtySink sink = new DirtySink() {
+      @Override
+      public void serviceDirty(ServiceKey key) {
+        toWatcher.serviceDirty(key);
+        feed.tell(new AnnouncementFeed.ServiceChanged(key));
+      }
+
+      @Override
+      public void allDirty() {
+        toWatcher.allDirty();
+        feed.tell(AnnouncementFeed.NodesChanged.INSTANCE);
+      }
+
+      @Override
+      public void synced() {
+        toWatcher.synced();
+        feed.tell(AnnouncementFeed.NodesChanged.INSTANCE);
+      }
+    };
+    try {
+      informers.start(sink);
+      try {
+        services.start().toCompletableFuture().get(settings.startTimeout().toMillis(), TimeUnit.MILLISECONDS);
+      } catch (TimeoutException e) {
+        throw new InformerStartException("the Service informer did not sync within " + settings.startTimeout(), e);
+      } catch (Exception e) {
+        throw new InformerStartException("the Service informer failed to start: " + e, e);
+      }
+      // Allocate with the cluster's pools, not the ones given on the command line.
+      lastApply.get().get(settings.startTimeout().toMillis(), TimeUnit.MILLISECONDS);
+      awaitUp(cluster, settings.startTimeout());
+    } catch (InformerStartException e) {
+      close(informers, services, controller, statusWriter, announcementStatus, controllerEvents, speakerEvents);
+      throw e;
+    } catch (Exception e) {
+      close(informers, services, controller, statusWriter, announcementStatus, controllerEvents, speakerEvents);
+      throw new InformerStartException("cluster configuration not applied: " + e, e);
+    }
+    controller.start();
+    // Membership decides which node writes each Service's status: converge again on change.
+    var members = system.systemActorOf(Behaviors.<ClusterEvent.MemberEvent>receive((ctx, m) -> {
+      controller.resyncAll();
+      return Behaviors.same();
+    }), "k8s-membership", Props.empty());
+    cluster.subscriptions().tell(Subscribe.create(members, ClusterEvent.MemberEvent.class));
+    node.readiness().set(Readiness.INFORMERS_SYNCED, true);
+    log.info("reading the cluster: {} Services, configuration {}", informers.services().size(),
+        informers.configStatus().result());
+    return new ClusterWiring(informers, services, controller, statusWriter, announcementStatus, controllerEvents,
+        speakerEvents);
+  }
+
+  private static Collection<String> upMembers(Cluster cluster) {
+    return StreamSupport.stream(cluster.state().getMembers().spliterator(), false)
+        .filter(m -> m.status() == MemberStatus.up() || m.status() == MemberStatus.weaklyUp())
+        .map(m -> m.address().toString())
+        .toList();
+  }
+
+  /** Ownership is computed over Up members: wait until this node is one (it joins within seconds). */
+  private static void awaitUp(Cluster cluster, Duration timeout) throws InterruptedException {
+    long deadline = System.nanoTime() + timeout.toNanos();
+    while (cluster.selfMember().status() != MemberStatus.up() && System.nanoTime() < deadline) {
+      Thread.sleep(50);
+    }
+  }
+
+  private static void close(AutoCloseable... all) {
+    for (AutoCloseable c : all) {
+      try {
+        c.close();
+      } catch (Exception e) {
+        log.debug("close: {}", e.toString());
+      }
+    }
+  }
+
+  /** For tests: every queued Event written. */
+  public void drainEvents() throws InterruptedException {
+    controllerEvents.drain();
+    speakerEvents.drain();
+  }
+
+  @Override
+  public void close() {
+    close(controller, services, informers, statusWriter, announcementStatus, controllerEvents, speakerEvents);
+  }
+}
