@@ -2,7 +2,6 @@ package io.herald.protocol.netty;
 
 import io.netty.bootstrap.Bootstrap;
 import io.netty.bootstrap.ServerBootstrap;
-import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
@@ -140,10 +139,5 @@ public final class BgpTransport implements AutoCloseable {
 
   public boolean isClosed() {
     return group.isShuttingDown();
-  }
-
-  /** True when {@code channel} is one of ours and still open. */
-  public static boolean isOpen(Channel channel) {
-    return channel != null && channel.isOpen();
   }
 }

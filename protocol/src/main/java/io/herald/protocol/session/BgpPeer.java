@@ -85,15 +85,14 @@ public final class BgpPeer {
 
   // The Established session, if any.
   private ConnectionId established;
-  private Negotiated negotiated;
-  private final Map<RouteAttributes, PathAttributes[]> exported = new IdentityHashMap<>();
+  /** Export results per attribute instance, [IPv4, IPv6]; an empty Optional: not sendable. */
+  private final Map<RouteAttributes, Optional<PathAttributes>[]> exported = new IdentityHashMap<>();
   private final Set<AddressFamily> endOfRibPending = new LinkedHashSet<>();
   private final Set<AddressFamily> endOfRouteRefreshPending = new LinkedHashSet<>();
   private boolean drainRequested;
   private long batchStartNanos;
   private int batchAnnounced;
   private int batchWithdrawn;
-  private final Set<Prefix> unsendable = new java.util.HashSet<>();
 
   private final AtomicLong updatesSent = new AtomicLong();
   private final AtomicLong prefixesAnnounced = new AtomicLong();
@@ -422,7 +421,7 @@ public final class BgpPeer {
 
   private void established(Action.SessionEstablished e) {
     established = e.connection();
-    negotiated = e.negotiated();
+    Negotiated negotiated = e.negotiated();
     endOfRibPending.clear();
     endOfRouteRefreshPending.clear();
     markBatchStart();
@@ -444,7 +443,6 @@ public final class BgpPeer {
   private void sessionDown(Action.SessionDown d) {
     if (d.connection().equals(established)) {
       established = null;
-      negotiated = null;
       rib.sessionDown();
       endOfRibPending.clear();
       endOfRouteRefreshPending.clear();
@@ -553,22 +551,23 @@ public final class BgpPeer {
    */
   private void exportDesired() {
     exported.clear();
-    unsendable.clear();
     rib.setDesired(routes, this::exported);
   }
 
   /** The wire attributes of {@code ra} for {@code p}'s family, cached per instance; null: unsendable. */
+  @SuppressWarnings("unchecked")
   private PathAttributes exported(Prefix p, RouteAttributes ra) {
-    PathAttributes[] byFamily = exported.computeIfAbsent(ra, x -> new PathAttributes[2]);
+    Optional<PathAttributes>[] byFamily = exported.computeIfAbsent(ra, x -> new Optional[2]);
     int slot = p.isIpv4() ? 0 : 1;
     if (byFamily[slot] == null) {
-      byFamily[slot] = export(ra, p.isIpv4()).orElse(null);
+      byFamily[slot] = export(ra, p.isIpv4());
+      if (byFamily[slot].isEmpty()) {
+        // Once per attribute set and family, not once per prefix: a table can be large.
+        log.warn("peer {}: no {} next hop for routes such as {}; they are not announced "
+            + "(set one with --next-hop)", config.peer(), p.isIpv4() ? "IPv4" : "IPv6", p);
+      }
     }
-    if (byFamily[slot] == null && unsendable.add(p)) {
-      log.warn("peer {}: no {} next hop for {}; not announced (set one with --next-hop)",
-          config.peer(), p.isIpv4() ? "IPv4" : "IPv6", p);
-    }
-    return byFamily[slot];
+    return byFamily[slot].orElse(null);
   }
 
   private Optional<PathAttributes> export(RouteAttributes ra, boolean ipv4) {
