@@ -12,7 +12,7 @@ import picocli.CommandLine.ITypeConverter;
 import picocli.CommandLine.TypeConversionException;
 
 /** picocli converters for the network types of our flags; messages name the bad value. */
-final class CliConverters {
+public final class CliConverters {
   private CliConverters() {}
 
   static final class AsnConverter implements ITypeConverter<Asn> {
@@ -71,7 +71,7 @@ final class CliConverters {
   }
 
   /** "9s", "90s", "1m30s", "500ms" or a bare number of seconds. */
-  static final class DurationConverter implements ITypeConverter<Duration> {
+  public static final class DurationConverter implements ITypeConverter<Duration> {
     @Override
     public Duration convert(String value) {
       return parseDuration(value);
@@ -107,7 +107,7 @@ final class CliConverters {
   }
 
   /** "ADDR:PORT" or "[IPv6]:PORT". */
-  static final class SocketAddressConverter implements ITypeConverter<InetSocketAddress> {
+  public static final class SocketAddressConverter implements ITypeConverter<InetSocketAddress> {
     @Override
     public InetSocketAddress convert(String value) {
       String t = value.strip();

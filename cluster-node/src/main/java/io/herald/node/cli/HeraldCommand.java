@@ -10,7 +10,7 @@ import picocli.CommandLine.Command;
     versionProvider = HeraldCommand.Version.class,
     description = "Bare-metal load balancer for Kubernetes (BGP and Layer 2), MetalLB-compatible.",
     subcommands = {NodeCommand.class, StatusCommand.class, BgpCommand.class, ConfigCommand.class,
-        SandboxApiCommand.class, CommandLine.HelpCommand.class})
+        SandboxApiCommand.class, io.herald.node.demo.DemoCommand.class, CommandLine.HelpCommand.class})
 public final class HeraldCommand implements Runnable {
 
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
