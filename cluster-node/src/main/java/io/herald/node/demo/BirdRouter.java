@@ -13,18 +13,23 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * BIRD 2 as the demo's router, in a network namespace of its own ({@code hdemo-<pid>}) reached by
- * a veth pair from the root namespace. Documentation addresses only (RFC 5737): BIRD on
- * {@link #ADDRESS}, the nodes' sources on 192.0.2.11 and up on the root side. The namespace has no
+ * a veth pair from the root namespace. Documentation addresses only (RFC 5737): the first /28 of
+ * 192.0.2.0/24 or 198.51.100.0/24 that no address or route of this machine touches, BIRD on its
+ * {@code .1}, the nodes' sources from its {@code .11} on the root side. The namespace has no
  * other interface and no default route, and BIRD has no kernel protocol: it installs nothing.
  * Needs root and the {@code bird2} and {@code iproute2} packages; {@link #unavailable()} says why not.
  */
 public final class BirdRouter implements DemoRouter {
 
-  /** BIRD's address: the seed's own peer address, so the seed's peer needs no change but its source. */
-  public static final String ADDRESS = "192.0.2.1";
-  /** The root side's addresses come from this /24, one per node from .11. */
-  public static final String SUBNET = "192.0.2.0/24";
+  /**
+   * The documentation /24s the veth's /28 may come from, first choice first: 192.0.2.1 is the
+   * seed's own peer address, so with it the seed's peer changes only in its source address.
+   * 203.0.113.0/24 is left out: the seed's public pool is there.
+   */
+  static final List<String> RANGES = List.of("192.0.2.0", "198.51.100.0");
+  static final int BLOCK_LENGTH = 28;
 
+  private final String address;
   private final String namespace;
   private final String hostVeth;
   private final Path dir;
@@ -33,7 +38,8 @@ public final class BirdRouter implements DemoRouter {
   private final long asn;
   private boolean closed;
 
-  private BirdRouter(String namespace, String hostVeth, Path dir, Process bird, String version, long asn) {
+  private BirdRouter(String address, String namespace, String hostVeth, Path dir, Process bird, String version, long asn) {
+    this.address = address;
     this.namespace = namespace;
     this.hostVeth = hostVeth;
     this.dir = dir;
@@ -56,9 +62,8 @@ public final class BirdRouter implements DemoRouter {
       return Optional.of("ip is not installed (Debian package iproute2)");
     }
     try {
-      String addrs = run(List.of("ip", "-4", "-o", "addr", "show"));
-      if (addrs.contains(" 192.0.2.")) {
-        return Optional.of("192.0.2.0/24 is already in use in this network namespace");
+      if (freeSubnet().isEmpty()) {
+        return Optional.of("no /28 of " + String.join("/24 or ", RANGES) + "/24 is free on this machine");
       }
     } catch (IllegalStateException e) {
       return Optional.of(e.getMessage());
@@ -66,20 +71,69 @@ public final class BirdRouter implements DemoRouter {
     return Optional.empty();
   }
 
-  /** The root side's address of node {@code i} (0-based). */
-  public static String sourceAddress(int i) {
-    return "192.0.2." + (11 + i);
+  /** The first free /28 (its network address) of {@link #RANGES} on this machine. */
+  public static Optional<String> freeSubnet() {
+    return freeBlock(run(List.of("ip", "-4", "-o", "addr", "show")) + "\n" + run(List.of("ip", "-4", "route", "show")));
+  }
+
+  /**
+   * The first /28 of {@link #RANGES} that overlaps no prefix in {@code ipOutput} (the text of
+   * {@code ip -4 addr} and {@code ip -4 route}; the default route does not count). Pure.
+   */
+  static Optional<String> freeBlock(String ipOutput) {
+    List<long[]> used = new ArrayList<>();
+    java.util.regex.Matcher m = java.util.regex.Pattern
+        .compile("(?<![\\d.])(\\d{1,3}\\.\\d{1,3}\\.\\d{1,3}\\.\\d{1,3})(/(\\d{1,2}))?(?![\\d.])").matcher(ipOutput);
+    while (m.find()) {
+      int len = m.group(3) == null ? 32 : Integer.parseInt(m.group(3));
+      long a = v4(m.group(1));
+      long size = 1L << (32 - len);
+      used.add(new long[] {a & ~(size - 1), size});
+    }
+    long block = 1L << (32 - BLOCK_LENGTH);
+    for (String range : RANGES) {
+      long base = v4(range);
+      for (long b = base; b < base + 256; b += block) {
+        long start = b;
+        boolean free = used.stream().noneMatch(u -> u[0] < start + block && start < u[0] + u[1]);
+        if (free) return Optional.of(dotted(b));
+      }
+    }
+    return Optional.empty();
+  }
+
+  private static long v4(String dotted) {
+    long v = 0;
+    for (String p : dotted.split("\\.")) v = (v << 8) | Integer.parseInt(p);
+    return v;
+  }
+
+  private static String dotted(long v) {
+    return (v >>> 24) + "." + ((v >>> 16) & 0xff) + "." + ((v >>> 8) & 0xff) + "." + (v & 0xff);
+  }
+
+  /** BIRD's address in the /28 at {@code block}. */
+  public static String routerAddress(String block) {
+    return dotted(v4(block) + 1);
+  }
+
+  /** The root side's address of node {@code i} (0-based) in the /28 at {@code block}. */
+  public static String sourceAddress(String block, int i) {
+    return dotted(v4(block) + 11 + i);
   }
 
   /**
    * Creates the namespace and veth, writes BIRD's configuration in {@code dir} and starts BIRD
    * with one passive BGP protocol per node; everything is undone if a step fails.
    *
-   * @param nodes the node names (BIRD's protocol names) and their source addresses
+   * @param subnet the /28 for the veth (its network address), from {@link #freeSubnet()}
+   * @param nodes the node names (BIRD's protocol names) and their source addresses in it
    * @param localAsn BIRD's AS (the seed peer's peer-asn)
    * @param neighbourAsn the nodes' AS (the seed peer's my-asn)
    */
-  public static BirdRouter start(List<DemoConfig.Node> nodes, long localAsn, long neighbourAsn, Path dir) {
+  public static BirdRouter start(String subnet, List<DemoConfig.Node> nodes, long localAsn, long neighbourAsn,
+      Path dir) {
+    String address = routerAddress(subnet);
     long pid = ProcessHandle.current().pid();
     String ns = "hdemo-" + pid;
     String host = "hdemo-" + pid;            // interface names are at most 15 characters
@@ -91,15 +145,15 @@ public final class BirdRouter implements DemoRouter {
       run(List.of("ip", "link", "add", host, "type", "veth", "peer", "name", peer, "netns", ns));
       undo.add(0, List.of("ip", "link", "del", host));
       for (DemoConfig.Node n : nodes) {
-        run(List.of("ip", "addr", "add", n.sourceAddress() + "/24", "dev", host));
+        run(List.of("ip", "addr", "add", n.sourceAddress() + "/" + BLOCK_LENGTH, "dev", host));
       }
       run(List.of("ip", "link", "set", host, "up"));
-      run(List.of("ip", "-n", ns, "addr", "add", ADDRESS + "/24", "dev", peer));
+      run(List.of("ip", "-n", ns, "addr", "add", address + "/" + BLOCK_LENGTH, "dev", peer));
       run(List.of("ip", "-n", ns, "link", "set", peer, "up"));
       run(List.of("ip", "-n", ns, "link", "set", "lo", "up"));
 
       Path conf = dir.resolve("bird.conf");
-      Files.writeString(conf, config(nodes, localAsn, neighbourAsn, dir), StandardCharsets.UTF_8);
+      Files.writeString(conf, config(address, nodes, localAsn, neighbourAsn, dir), StandardCharsets.UTF_8);
       Path socket = dir.resolve("bird.ctl");
       List<String> cmd = new ArrayList<>();
       // setsid: a Ctrl-C at the terminal reaches the demo, which stops BIRD itself, last.
@@ -108,7 +162,7 @@ public final class BirdRouter implements DemoRouter {
       Process bird = new ProcessBuilder(cmd).redirectErrorStream(true)
           .redirectOutput(dir.resolve("bird.out").toFile()).start();
       String version = awaitUp(bird, socket, dir);
-      return new BirdRouter(ns, host, dir, bird, version, localAsn);
+      return new BirdRouter(address, ns, host, dir, bird, version, localAsn);
     } catch (IOException | RuntimeException e) {
       for (List<String> u : undo) {
         try {
@@ -122,15 +176,15 @@ public final class BirdRouter implements DemoRouter {
     }
   }
 
-  static String config(List<DemoConfig.Node> nodes, long localAsn, long neighbourAsn, Path dir) {
+  static String config(String address, List<DemoConfig.Node> nodes, long localAsn, long neighbourAsn, Path dir) {
     StringBuilder b = new StringBuilder();
     b.append("log \"").append(dir.resolve("bird.log")).append("\" all;\n");
-    b.append("router id ").append(ADDRESS).append(";\n");
+    b.append("router id ").append(address).append(";\n");
     b.append("protocol device {}\n");
     // No kernel protocol: the routes stay in BIRD's table. Passive: the nodes dial in.
     // RFC 8212: eBGP needs explicit import and export policies.
     b.append("template bgp herald_node {\n")
-        .append("  local ").append(ADDRESS).append(" as ").append(localAsn).append(";\n")
+        .append("  local ").append(address).append(" as ").append(localAsn).append(";\n")
         .append("  passive on;\n")
         .append("  ipv4 { import all; export none; };\n")
         .append("  ipv6 { import all; export none; };\n")
@@ -178,12 +232,12 @@ public final class BirdRouter implements DemoRouter {
 
   @Override
   public String describe() {
-    return version + " in network namespace " + namespace + " on " + ADDRESS + ":179 (veth " + hostVeth + ")";
+    return version + " in network namespace " + namespace + " on " + address + ":179 (veth " + hostVeth + ")";
   }
 
   @Override
   public String address() {
-    return ADDRESS;
+    return address;
   }
 
   @Override

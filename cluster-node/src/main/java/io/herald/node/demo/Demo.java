@@ -29,11 +29,11 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
@@ -135,13 +135,15 @@ public final class Demo implements AutoCloseable {
       throw new IllegalStateException("BIRD cannot be the router: " + noBird.get());
     }
     List<DemoConfig.Node> list = new ArrayList<>();
-    boolean bird = noBird.isEmpty();
+    Optional<String> subnet = noBird.isEmpty() ? BirdRouter.freeSubnet() : Optional.empty();
     for (int i = 0; i < NODE_NAMES.size(); i++) {
-      list.add(new DemoConfig.Node(NODE_NAMES.get(i), bird ? BirdRouter.sourceAddress(i) : "127.0.0." + (11 + i)));
+      int n = i;
+      list.add(new DemoConfig.Node(NODE_NAMES.get(i),
+          subnet.map(s -> BirdRouter.sourceAddress(s, n)).orElse("127.0.0." + (11 + i))));
     }
     nodes = List.copyOf(list);
-    if (bird) {
-      router = BirdRouter.start(nodes, seedPeer.peerAsn(), seedPeer.myAsn(), workDir);
+    if (subnet.isPresent()) {
+      router = BirdRouter.start(subnet.get(), nodes, seedPeer.peerAsn(), seedPeer.myAsn(), workDir);
     } else {
       routerNote = choice == RouterChoice.AUTO ? "BIRD not used: " + noBird.get() : "";
       // The collector's identifier: the seed's router address when it is IPv4, as if it were that router.
@@ -228,9 +230,9 @@ public final class Demo implements AutoCloseable {
         .collect(Collectors.toCollection(TreeSet::new));
   }
 
-  /** The router's next hops per prefix. */
+  /** The router's next hops per prefix, by prefix. */
   public Map<String, Set<String>> nextHopsByPrefix() {
-    Map<String, Set<String>> out = new LinkedHashMap<>();
+    Map<String, Set<String>> out = new TreeMap<>();
     for (LearnedRoute r : router.table()) {
       out.computeIfAbsent(r.prefix(), p -> new TreeSet<>()).add(r.nextHop());
     }
