@@ -249,16 +249,6 @@ public final class Demo implements AutoCloseable {
     return true;
   }
 
-  /** Waits up to {@code timeout} for {@link #converged()}; whether it did. */
-  public boolean awaitConverged(Duration timeout) throws InterruptedException {
-    long deadline = System.nanoTime() + timeout.toNanos();
-    while (!converged()) {
-      if (System.nanoTime() > deadline) return false;
-      Thread.sleep(200);
-    }
-    return true;
-  }
-
   public DemoRouter router() {
     return router;
   }

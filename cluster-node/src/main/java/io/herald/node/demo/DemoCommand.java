@@ -100,7 +100,12 @@ public final class DemoCommand implements Callable<Integer> {
     try (Demo demo = Demo.start(new Demo.Options(values, choice, kubeconfigOut, http, drainTime))) {
       running = demo;
       started.countDown();
-      boolean converged = demo.awaitConverged(Duration.ofSeconds(60));
+      // Every Service served and every path at the router, unless that takes a minute or the user stops first.
+      long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+      boolean converged = demo.converged();
+      while (!converged && System.nanoTime() < deadline && !stop.await(200, TimeUnit.MILLISECONDS)) {
+        converged = demo.converged();
+      }
       out.printf("== up in %.1f s%n", (System.nanoTime() - t0) / 1e9);
       report(out, demo, converged);
       out.println(duration == null ? "== running until Ctrl-C" : "== running for " + format(duration));
