@@ -343,8 +343,10 @@ public final class AnnounceCommand implements java.util.concurrent.Callable<Inte
       // before peering: the first Established then pays no class loading or JIT cost.
       BgpPeer.warmUp(plan.routes(), 3);
       SessionWarmUp.run(transport, 3, 2000);
-      // Collect the warm-up's garbage now, so no collection lands in the first table feed.
+      // Collect the warm-up's garbage now, so no collection lands in the first table feed, and
+      // let the compilations it queued finish before a router can connect.
       System.gc();
+      SessionWarmUp.awaitCompilerIdle(Duration.ofSeconds(5));
       BgpPeer session = BgpPeer.create(transport, plan.config(), listener);
       session.setRoutes(plan.routes());
       BgpListener server = null;

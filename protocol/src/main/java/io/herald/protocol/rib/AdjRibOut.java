@@ -49,12 +49,17 @@ public final class AdjRibOut {
   /**
    * Initial feed fast path: while nothing is advertised, pending is simply every eligible desired
    * prefix, so instead of copying them into {@link #pending} and {@link #queue} the batches walk
-   * the desired table's slots from this cursor ({@code -1}: no sweep). A new desired set during
-   * the sweep ends it and falls back to the general diff against what was sent so far.
+   * the desired table's slots from this cursor ({@code -1}: no sweep). While it runs, what was
+   * sent is the eligible desired slots before the cursor, so the advertised table is not touched
+   * per prefix; it becomes a copy of the desired table when the sweep ends (one array copy, not
+   * one random insert per prefix). A new desired set during the sweep ends it, keeps what was
+   * sent so far, and falls back to the general diff.
    */
   private int sweepSlot = -1;
   /** Eligible desired prefixes the sweep has not reached yet. */
   private int sweepRemaining;
+  /** Eligible desired prefixes when the sweep began. */
+  private int sweepTotal;
   /**
    * Withdraw-all fast path, the mirror of the initial sweep: when nothing is desired any more,
    * batches walk the advertised table's slots from this cursor ({@code -1}: none) instead of
@@ -104,6 +109,7 @@ public final class AdjRibOut {
    */
   public <V> void setDesired(Map<Prefix, V> routes,
       java.util.function.BiFunction<Prefix, ? super V, PathAttributes> attributes) {
+    endSweep();
     desired.clear();
     canonicalOf.clear();
     V lastSeen = null;
@@ -131,6 +137,12 @@ public final class AdjRibOut {
     if (!negotiated(family)) {
       return;
     }
+    if (sweepSlot >= 0) {
+      // The marks below need the advertised table itself; what the sweep has not reached yet
+      // stays pending through the general diff.
+      endSweep();
+      recompute();
+    }
     boolean v6 = family.equals(AddressFamily.IPV6_UNICAST);
     for (int s = 0; s < desired.capacity(); s++) {
       Prefix p = desired.keyAt(s);
@@ -152,11 +164,21 @@ public final class AdjRibOut {
 
   /** How many prefixes the peer holds according to what we sent. */
   public int advertisedCount() {
+    if (sweepSlot >= 0) {
+      return advertised.size() + sweepTotal - sweepRemaining;
+    }
     return withdrawSlot < 0 ? advertised.size() : withdrawRemaining;
   }
 
   /** The attribute set the peer holds for {@code prefix}, or null. */
   public PathAttributes advertised(Prefix prefix) {
+    if (sweepSlot >= 0) {
+      int slot = desired.slotOf(prefix);
+      if (slot >= 0 && slot < sweepSlot && eligible(prefix)) {
+        return desired.valueAt(slot);
+      }
+      return advertised.get(prefix);
+    }
     if (withdrawSlot >= 0) {
       int slot = advertised.slotOf(prefix);
       return slot >= withdrawSlot ? advertised.valueAt(slot) : null;
@@ -238,7 +260,6 @@ public final class AdjRibOut {
         continue;
       }
       PathAttributes d = desired.valueAt(s);
-      advertised.put(p, d, desired.hashAt(s));
       if (d != lastKey) {
         lastKey = d;
         lastGroup = groups.get(d);
@@ -253,11 +274,36 @@ public final class AdjRibOut {
     }
     sweepSlot = s;
     sweepRemaining -= n;
-    if (s >= capacity) {
-      sweepRemaining = 0; // defensive: the count and the walk always agree
-      sweepSlot = -1;
+    if (sweepRemaining <= 0 || s >= capacity) {
+      sweepSlot = capacity; // every eligible desired prefix has been handed out
+      endSweep();
     }
     return new RibDelta(List.of(), announced);
+  }
+
+  /**
+   * Ends the initial sweep, if one runs: the prefixes it handed out (eligible desired slots
+   * before the cursor) become the advertised table. When the sweep is complete and every desired
+   * prefix is eligible, that is a copy of the desired table's arrays.
+   */
+  private void endSweep() {
+    if (sweepSlot < 0) {
+      return;
+    }
+    int end = Math.min(sweepSlot, desired.capacity());
+    if (end == desired.capacity() && sweepTotal == desired.size() && advertised.size() == 0) {
+      advertised.copyOf(desired);
+    } else {
+      for (int s = 0; s < end; s++) {
+        Prefix p = desired.keyAt(s);
+        if (p != null && eligible(p)) {
+          advertised.put(p, desired.valueAt(s), desired.hashAt(s));
+        }
+      }
+    }
+    sweepSlot = -1;
+    sweepRemaining = 0;
+    sweepTotal = 0;
   }
 
   /** The next batch of a withdraw-all: advertised slots from the cursor. */
@@ -320,7 +366,7 @@ public final class AdjRibOut {
       }
       sweepSlot = eligible > 0 ? 0 : -1;
       sweepRemaining = eligible;
-      advertised.ensureCapacity(eligible);
+      sweepTotal = eligible;
       return;
     }
     for (int s = 0; s < desired.capacity(); s++) {
@@ -357,12 +403,17 @@ public final class AdjRibOut {
     }
   }
 
+  /**
+   * Drops everything pending. An initial sweep is abandoned, not kept: callers that keep what it
+   * sent call {@link #endSweep} first.
+   */
   private void clearPending() {
     finishWithdrawSweep();
     pending.clear();
     queue.clear();
     sweepSlot = -1;
     sweepRemaining = 0;
+    sweepTotal = 0;
   }
 
   private boolean eligible(Prefix p) {

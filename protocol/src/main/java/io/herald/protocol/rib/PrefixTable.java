@@ -161,6 +161,15 @@ final class PrefixTable<V> {
     }
   }
 
+  /** Becomes an exact copy of {@code other}: same slots, so no entry is rehashed. */
+  void copyOf(PrefixTable<? extends V> other) {
+    keys = other.keys.clone();
+    values = other.values.clone();
+    hashes = other.hashes.clone();
+    mask = other.mask;
+    size = other.size;
+  }
+
   /** Makes room for {@code n} entries without growing step by step as they arrive. */
   void ensureCapacity(int n) {
     int needed = Integer.highestOneBit(Math.max(16, n * 2 - 1)) << 1;

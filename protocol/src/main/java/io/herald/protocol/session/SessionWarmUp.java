@@ -43,6 +43,28 @@ public final class SessionWarmUp {
     }
   }
 
+  /**
+   * Waits until the JIT compiler has been idle for a while (its total compilation time stopped
+   * growing), at most {@code max}. Compilations queued by the warm-up finish in background
+   * threads; on a small machine they would otherwise compete with the first real table feed for
+   * the same cores. Returns at once where the JVM does not report compilation time.
+   */
+  public static void awaitCompilerIdle(Duration max) throws InterruptedException {
+    java.lang.management.CompilationMXBean jit = java.lang.management.ManagementFactory.getCompilationMXBean();
+    if (jit == null || !jit.isCompilationTimeMonitoringSupported()) {
+      return;
+    }
+    long deadline = System.nanoTime() + max.toNanos();
+    long last = jit.getTotalCompilationTime();
+    int quiet = 0;
+    while (quiet < 3 && System.nanoTime() < deadline) {
+      Thread.sleep(50);
+      long now = jit.getTotalCompilationTime();
+      quiet = now == last ? quiet + 1 : 0;
+      last = now;
+    }
+  }
+
   private static void once(BgpTransport transport, int n) throws Exception {
     InetSocketAddress any = new InetSocketAddress(IpLiterals.parse("127.0.0.1"), 0);
     CountDownLatch endOfRib = new CountDownLatch(1);

@@ -158,6 +158,56 @@ class AdjRibOutTest {
   }
 
   @Test
+  void aRefreshDuringTheInitialFeedKeepsTheRestPending() {
+    AdjRibOut rib = new AdjRibOut();
+    Map<Prefix, PathAttributes> desired = new HashMap<>();
+    for (int i = 0; i < 1000; i++) {
+      desired.put(Prefix.containing(IpLiterals.ipv4(0xC633_6400 + i), 32), attrs(i % 2));
+    }
+    rib.setDesired(desired);
+    rib.sessionUp(V4);
+    RibDelta first = rib.takePending(300);
+    assertThat(rib.advertisedCount()).isEqualTo(300);
+    rib.refresh(AddressFamily.IPV4_UNICAST);
+    // The 300 sent are sent again, the 700 not yet sent are still to come: 1000 in all.
+    assertThat(rib.pendingCount()).isEqualTo(1000);
+    Map<Prefix, PathAttributes> peer = new HashMap<>();
+    first.announced().forEach((a, ps) -> ps.forEach(p -> peer.put(p, a)));
+    takeAll(rib).announced().forEach((a, ps) -> ps.forEach(p -> peer.put(p, a)));
+    assertThat(peer).isEqualTo(desired);
+    assertThat(rib.advertisedCount()).isEqualTo(1000);
+  }
+
+  @Test
+  void theInitialFeedMarksEveryPrefixAdvertised() {
+    AdjRibOut rib = new AdjRibOut();
+    Map<Prefix, PathAttributes> desired = new HashMap<>();
+    for (int i = 0; i < 5000; i++) {
+      desired.put(Prefix.containing(IpLiterals.ipv4(0xC633_6400 + i), 32), attrs(i % 3));
+    }
+    desired.put(V6, attrs6()); // not eligible on an IPv4-only session
+    rib.setDesired(desired);
+    rib.sessionUp(V4);
+    RibDelta first = rib.takePending(2000);
+    assertThat(rib.advertisedCount()).isEqualTo(2000);
+    Prefix sent = first.announced().values().iterator().next().get(0);
+    assertThat(rib.advertised(sent)).isEqualTo(desired.get(sent));
+    takeAll(rib);
+    assertThat(rib.advertisedCount()).isEqualTo(5000);
+    assertThat(rib.advertised(V6)).isNull();
+    for (int i = 0; i < 5000; i += 499) {
+      Prefix p = Prefix.containing(IpLiterals.ipv4(0xC633_6400 + i), 32);
+      assertThat(rib.advertised(p)).isEqualTo(attrs(i % 3));
+    }
+    // Nothing changed: nothing to send. One route changed: only it.
+    rib.setDesired(desired);
+    assertThat(rib.hasPending()).isFalse();
+    desired.put(Prefix.containing(IpLiterals.ipv4(0xC633_6400), 32), attrs(7));
+    rib.setDesired(desired);
+    assertThat(rib.pendingCount()).isEqualTo(1);
+  }
+
+  @Test
   void sessionDownForgetsWhatWasAdvertised() {
     AdjRibOut rib = new AdjRibOut();
     rib.sessionUp(V4);
