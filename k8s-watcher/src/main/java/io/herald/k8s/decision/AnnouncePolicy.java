@@ -137,8 +137,9 @@ public final class AnnouncePolicy {
 
   /**
    * Layer 2: the candidates are the nodes that pass the node rules and the advertisements' node
-   * selectors (and, for ETP Local, have an endpoint that can serve); they are ordered by
-   * {@code sha256(node + "#" + firstIP)} ({@link Layer2Election}) and only the first announces.
+   * selectors (and, for ETP Local, have an endpoint that can serve); they are ordered by their
+   * summed {@code preferredNodeSelectors} score, highest first, then by
+   * {@code sha256(node + "#" + firstIP)} ({@link Layer2Election}); only the first announces.
    * Liveness (MetalLB's memberlist) enters through {@code nodes}: the caller passes only the nodes
    * with a live speaker, or every Node object, as MetalLB without memberlist.
    */
@@ -175,8 +176,9 @@ public final class AnnouncePolicy {
     for (NodeView n : nodes) {
       if (local && !anyServesOn(endpoints, n.name())) continue;
       if (nodeRule(n, s).isPresent()) continue;
-      if (ads.stream().noneMatch(a -> LabelSelectorView.anyMatches(a.nodeSelectors(), n.labels()))) continue;
-      candidates.put(n.name(), 0);
+      if (ads.stream().noneMatch(a -> a.selectsNode(n.labels()))) continue;
+      // preferredNodeSelectors: each advertisement for this Service adds its score (MetalLB main).
+      candidates.put(n.name(), ads.stream().mapToInt(a -> a.preferenceScore(n.labels())).sum());
     }
     Optional<String> winner = Layer2Election.owner(svc.ingressIps().get(0), candidates);
     if (winner.isEmpty() || !winner.get().equals(me.name())) {
