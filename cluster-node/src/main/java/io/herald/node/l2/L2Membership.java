@@ -46,7 +46,7 @@ public final class L2Membership {
     Cluster.get(system).subscriptions().tell(Subscribe.create(ref.narrow(), ClusterEvent.ReachabilityEvent.class));
   }
 
-  private static Behavior<ClusterEvent.ClusterDomainEvent> follower(Consumer<Set<String>> onChange) {
+  static Behavior<ClusterEvent.ClusterDomainEvent> follower(Consumer<Set<String>> onChange) {
     return Behaviors.setup(ctx -> {
       Map<Address, Member> members = new HashMap<>();
       Set<Address> unreachable = new HashSet<>();
