@@ -37,6 +37,7 @@ final class L2Lab implements AutoCloseable {
   private final String client = "hl2t-" + id + "-c";
   private final List<String> created = new ArrayList<>();
   private final Process[] jvms = new Process[NODES.size()];
+  private final List<Process> others = new ArrayList<>();
   private final Path logs;
 
   L2Lab() {
@@ -76,14 +77,28 @@ final class L2Lab implements AutoCloseable {
     return "2001:db8::1" + (node + 1);
   }
 
-  /** Creates the bridge, the client and the three node namespaces. */
-  L2Lab build() {
+  /** Creates the bridge and the client only (see {@link #host}). */
+  L2Lab buildClient() {
     addNs(bridge);
     sh("ip", "-n", bridge, "link", "add", "br0", "type", "bridge");
     sh("ip", "-n", bridge, "link", "set", "br0", "up");
     join(client, 0);
     sh("ip", "-n", client, "addr", "add", "192.0.2.1/24", "dev", "eth0");
     sh("ip", "-n", client, "-6", "addr", "add", "2001:db8::1/64", "dev", "eth0", "nodad");
+    return this;
+  }
+
+  /** Adds a namespace {@code hl2t-<id>-<suffix>} on the bridge with {@code eth0} at {@code ip4/24}; returns its name. */
+  String host(String suffix, int port, String ip4) {
+    String name = "hl2t-" + id + "-" + suffix;
+    join(name, port);
+    sh("ip", "-n", name, "addr", "add", ip4 + "/24", "dev", "eth0");
+    return name;
+  }
+
+  /** Creates the bridge, the client and the three node namespaces. */
+  L2Lab build() {
+    buildClient();
     for (int i = 0; i < NODES.size(); i++) {
       join(ns(i), i + 1);
       sh("ip", "-n", ns(i), "addr", "add", ip4(i) + "/24", "dev", "eth0");
@@ -130,6 +145,29 @@ final class L2Lab implements AutoCloseable {
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
+  }
+
+  /**
+   * Starts {@code mainClass} with this JVM's class path in namespace {@code ns}, output to
+   * {@code log}; the process is killed by PID on {@link #close()}.
+   */
+  Process java(String ns, Path log, String mainClass, List<String> args) {
+    List<String> cmd = new ArrayList<>(List.of("ip", "netns", "exec", ns,
+        Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+        "-Xmx256m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1", "-cp", System.getProperty("java.class.path"),
+        mainClass));
+    cmd.addAll(args);
+    try {
+      Process p = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile()).start();
+      others.add(p);
+      return p;
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  Path dir() {
+    return logs;
   }
 
   boolean alive(int i) {
@@ -205,8 +243,12 @@ final class L2Lab implements AutoCloseable {
   }
 
   String mac(int i) {
-    Matcher m = MAC.matcher(sh("ip", "-n", ns(i), "link", "show", "eth0"));
-    if (!m.find()) throw new IllegalStateException("no MAC on " + ns(i));
+    return mac(ns(i));
+  }
+
+  static String mac(String ns) {
+    Matcher m = MAC.matcher(sh("ip", "-n", ns, "link", "show", "eth0"));
+    if (!m.find()) throw new IllegalStateException("no MAC on " + ns);
     return m.group(1);
   }
 
@@ -262,6 +304,14 @@ final class L2Lab implements AutoCloseable {
 
   @Override
   public void close() {
+    for (Process p : others) {
+      p.destroyForcibly();
+      try {
+        p.waitFor(10, TimeUnit.SECONDS);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+    }
     for (int i = 0; i < jvms.length; i++) {
       try {
         kill(i);
@@ -271,9 +321,8 @@ final class L2Lab implements AutoCloseable {
     }
     for (int k = created.size() - 1; k >= 0; k--) exec(Duration.ofSeconds(10), "ip", "netns", "del", created.get(k));
     created.clear();
-    try (var files = Files.list(logs)) {
-      for (Path f : files.toList()) Files.deleteIfExists(f);
-      Files.deleteIfExists(logs);
+    try (var files = Files.walk(logs)) {
+      for (Path f : files.sorted(java.util.Comparator.reverseOrder()).toList()) Files.deleteIfExists(f);
     } catch (IOException e) {
       // Only temporary logs are left behind.
     }
