@@ -55,6 +55,11 @@ final class L2Lab implements AutoCloseable {
     }
     Result id = exec(Duration.ofSeconds(5), "id", "-u");
     if (!id.out().trim().equals("0")) return Optional.of("network namespaces need root");
+    // Root without CAP_SYS_ADMIN (some containers) cannot create namespaces: try one.
+    String probe = String.format("hl2t-probe-%04x", ThreadLocalRandom.current().nextInt(0x10000));
+    Result add = exec(Duration.ofSeconds(10), "ip", "netns", "add", probe);
+    if (add.exit() != 0) return Optional.of("cannot create a network namespace: " + add.out().trim());
+    exec(Duration.ofSeconds(10), "ip", "netns", "del", probe);
     return Optional.empty();
   }
 
