@@ -6,6 +6,9 @@ import io.herald.node.ip.IpOwnerEntity;
 import io.herald.node.ip.ServiceAllocations;
 import io.herald.node.ip.ShardedServiceAllocations;
 import io.herald.node.announce.NodeAnnouncements;
+import io.herald.node.l2.L2Counters;
+import io.herald.node.l2.L2Interfaces;
+import io.herald.node.l2.L2Speaker;
 import io.herald.protocol.netty.BgpTransport;
 import java.net.Inet4Address;
 import java.time.Duration;
@@ -48,6 +51,8 @@ public final class HeraldNode {
   private final Readiness readiness = new Readiness();
   private final BgpTransport transport;
   private final ActorRef<NodeAnnouncements.Command> announcements;
+  private final L2Counters l2Counters = new L2Counters();
+  private final ActorRef<L2Speaker.Command> l2;
 
   private HeraldNode(NodeSettings settings, HeraldConfig config, ActorSystem<Void> system, BgpTransport transport) {
     this.settings = settings;
@@ -58,6 +63,8 @@ public final class HeraldNode {
         ? Optional.of(a4) : Optional.empty();
     this.announcements = system.systemActorOf(NodeAnnouncements.create(settings.nodeName(), settings.nodeLabels(),
         address, transport, config), "announcements", Props.empty());
+    this.l2 = system.systemActorOf(L2Speaker.create(l2Counters, L2Interfaces.DEFAULT_EXCLUDES, true), "l2-speaker",
+        Props.empty());
     Config c = system.settings().config();
     this.allocations = new ShardedServiceAllocations(system, IpOwnerEntity.DEFAULT_ID,
         c.getDuration("herald.ask-timeout"), c.getInt("herald.ask-attempts"));
@@ -131,6 +138,16 @@ public final class HeraldNode {
   /** Where the watcher sends this node's complete desired announcement set. */
   public ActorRef<NodeAnnouncements.Command> announcements() {
     return announcements;
+  }
+
+  /** Where the watcher sends this node's complete Layer 2 owned set. */
+  public ActorRef<L2Speaker.Command> l2() {
+    return l2;
+  }
+
+  /** The Layer 2 responder's counters, for {@code /metrics}. */
+  public L2Counters l2Counters() {
+    return l2Counters;
   }
 
   public NodeSettings settings() {

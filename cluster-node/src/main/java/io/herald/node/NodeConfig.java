@@ -3,6 +3,7 @@ package io.herald.node;
 import com.typesafe.config.Config;
 import com.typesafe.config.ConfigFactory;
 import com.typesafe.config.ConfigValueFactory;
+import io.herald.node.l2.L2Membership;
 import java.net.InetSocketAddress;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -26,6 +27,8 @@ public final class NodeConfig {
     }
     m.put("pekko.cluster.seed-nodes", ConfigValueFactory.fromIterable(seeds));
     m.put("herald.node-name", s.nodeName());
+    // Layer 2 elects among live members by Kubernetes node name: each member carries its own.
+    m.put("pekko.cluster.roles", ConfigValueFactory.fromIterable(List.of(L2Membership.role(s.nodeName()))));
     m.put("herald.kubernetes-bootstrap", s.bootstrap().isPresent());
     s.bootstrap().ifPresent(b -> {
       String cpd = "pekko.management.cluster.bootstrap.contact-point-discovery.";

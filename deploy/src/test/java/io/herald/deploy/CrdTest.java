@@ -71,7 +71,14 @@ class CrdTest {
             "ipAddressPools", "ipAddressPoolSelectors", "nodeSelectors", "peers", "serviceSelectors");
     assertThat(specSchema(crd("L2Advertisement"), "v1beta1").path("properties").propertyNames())
         .containsExactlyInAnyOrder("ipAddressPools", "ipAddressPoolSelectors", "nodeSelectors", "interfaces",
-            "serviceSelectors");
+            "serviceSelectors", "preferredNodeSelectors");
+    JsonNode preferred = specSchema(crd("L2Advertisement"), "v1beta1").path("properties").path("preferredNodeSelectors")
+        .path("items");
+    assertThat(ChartRenderTest.strings(preferred.path("required"))).containsExactlyInAnyOrder("weight", "preference");
+    assertThat(preferred.path("properties").path("weight").path("minimum").asInt()).isEqualTo(1);
+    assertThat(preferred.path("properties").path("weight").path("maximum").asInt()).isEqualTo(100);
+    assertThat(preferred.path("properties").path("preference").path("properties").propertyNames())
+        .containsExactlyInAnyOrder("matchLabels", "matchExpressions");
     assertThat(specSchema(crd("BFDProfile"), "v1beta1").path("properties").propertyNames())
         .containsExactlyInAnyOrder("receiveInterval", "transmitInterval", "detectMultiplier", "echoInterval",
             "echoMode", "passiveMode", "minimumTtl");

@@ -235,7 +235,7 @@ public final class ConfigLoader {
         if (pv.entry("bgpAdvertisements").isPresent()) {
           pv.error("bgpAdvertisements", "bgp-advertisements are only allowed for protocol bgp");
         }
-        l2Advs.add(new L2Advertisement(name + "-l2", List.of(name), List.of(), List.of(), List.of(), List.of()));
+        l2Advs.add(new L2Advertisement(name + "-l2", List.of(name), List.of(), List.of(), List.of(), List.of(), List.of()));
       } else if (protocol.get().equals("bgp")) {
         List<View> advs = pv.objects("bgpAdvertisements");
         if (advs.isEmpty()) {
@@ -480,9 +480,31 @@ public final class ConfigLoader {
   }
 
   private void readL2Advertisement(View v, String name, List<String> impliedPools) {
-    v.checkKnown(Set.of("ipAddressPools", "ipAddressPoolSelectors", "nodeSelectors", "interfaces", "serviceSelectors"));
+    v.checkKnown(Set.of("ipAddressPools", "ipAddressPoolSelectors", "nodeSelectors", "interfaces", "serviceSelectors",
+        "preferredNodeSelectors"));
     l2Advs.add(new L2Advertisement(name, v.strings("ipAddressPools"), v.selectors("ipAddressPoolSelectors"),
-        v.selectors("nodeSelectors"), v.strings("interfaces"), v.selectors("serviceSelectors")));
+        v.selectors("nodeSelectors"), v.strings("interfaces"), v.selectors("serviceSelectors"),
+        preferredNodeSelectors(v)));
+  }
+
+  /**
+   * {@code []{weight, preference}}: both are required, as in MetalLB's CRD; an entry with a
+   * missing or out-of-range weight is reported and left out.
+   */
+  private static List<PreferredNodeSelector> preferredNodeSelectors(View v) {
+    List<PreferredNodeSelector> out = new ArrayList<>();
+    for (View p : v.objects("preferredNodeSelectors")) {
+      p.checkKnown(Set.of("weight", "preference"));
+      Optional<Long> weight = p.integer("weight", PreferredNodeSelector.MIN_WEIGHT, PreferredNodeSelector.MAX_WEIGHT,
+          "weight");
+      Optional<View> preference = p.object("preference");
+      if (p.entry("weight").isEmpty()) p.error("weight", "Required value");
+      if (p.entry("preference").isEmpty()) p.error("preference", "Required value");
+      if (weight.isPresent() && preference.isPresent()) {
+        out.add(new PreferredNodeSelector(weight.get().intValue(), preference.get().selector()));
+      }
+    }
+    return out;
   }
 
   // ---------------------------------------------------------------------------------------------

@@ -217,49 +217,7 @@ final class View {
   List<LabelSelector> selectors(String c) {
     List<LabelSelector> out = new ArrayList<>();
     for (View v : objects(c)) {
-      v.checkKnown(Set.of("matchLabels", "matchExpressions"));
-      Map<String, String> labels = new LinkedHashMap<>();
-      v.object("matchLabels").ifPresent(ml -> {
-        for (YamlNode.Entry e : ml.map.entries().values()) {
-          if (e.value() instanceof Scalar s) {
-            labels.put(e.key(), s.text());
-          } else {
-            ctx.error(e.value().line(), ml.prefix + e.key(), "expected a string, got " + e.value().typeName());
-          }
-        }
-      });
-      List<LabelSelector.Requirement> reqs = new ArrayList<>();
-      for (View x : v.objects("matchExpressions")) {
-        x.checkKnown(Set.of("key", "operator", "values"));
-        Optional<String> key = x.string("key");
-        Optional<String> op = x.string("operator");
-        List<String> values = x.strings("values");
-        if (key.isEmpty()) {
-          ctx.error(x.map.line(), x.display("key"), "Required value");
-          continue;
-        }
-        if (op.isEmpty()) {
-          ctx.error(x.map.line(), x.display("operator"), "Required value");
-          continue;
-        }
-        Optional<LabelSelector.Operator> o = LabelSelector.Operator.fromKubernetesName(op.get());
-        if (o.isEmpty()) {
-          x.error("operator", "\"" + op.get() + "\" is not a valid label selector operator");
-          continue;
-        }
-        boolean needsValues = o.get() == LabelSelector.Operator.IN || o.get() == LabelSelector.Operator.NOT_IN;
-        if (needsValues && values.isEmpty()) {
-          ctx.error(x.lineOf("values"), x.display("values"),
-              "Required value: must be specified when `operator` is 'In' or 'NotIn'");
-          continue;
-        }
-        if (!needsValues && !values.isEmpty()) {
-          x.error("values", "Forbidden: may not be specified when `operator` is 'Exists' or 'DoesNotExist'");
-          continue;
-        }
-        reqs.add(new LabelSelector.Requirement(key.get(), o.get(), values));
-      }
-      LabelSelector sel = new LabelSelector(labels, reqs);
+      LabelSelector sel = v.selector();
       if (out.contains(sel)) {
         ctx.error(v.map.line(), v.prefix.substring(0, v.prefix.length() - 1),
             "duplicate definition of " + display(c));
@@ -268,5 +226,52 @@ final class View {
       }
     }
     return out;
+  }
+
+  /** This mapping as one {@code metav1.LabelSelector}; bad requirements are reported and left out. */
+  LabelSelector selector() {
+    checkKnown(Set.of("matchLabels", "matchExpressions"));
+    Map<String, String> labels = new LinkedHashMap<>();
+    object("matchLabels").ifPresent(ml -> {
+      for (YamlNode.Entry e : ml.map.entries().values()) {
+        if (e.value() instanceof Scalar s) {
+          labels.put(e.key(), s.text());
+        } else {
+          ctx.error(e.value().line(), ml.prefix + e.key(), "expected a string, got " + e.value().typeName());
+        }
+      }
+    });
+    List<LabelSelector.Requirement> reqs = new ArrayList<>();
+    for (View x : objects("matchExpressions")) {
+      x.checkKnown(Set.of("key", "operator", "values"));
+      Optional<String> key = x.string("key");
+      Optional<String> op = x.string("operator");
+      List<String> values = x.strings("values");
+      if (key.isEmpty()) {
+        ctx.error(x.map.line(), x.display("key"), "Required value");
+        continue;
+      }
+      if (op.isEmpty()) {
+        ctx.error(x.map.line(), x.display("operator"), "Required value");
+        continue;
+      }
+      Optional<LabelSelector.Operator> o = LabelSelector.Operator.fromKubernetesName(op.get());
+      if (o.isEmpty()) {
+        x.error("operator", "\"" + op.get() + "\" is not a valid label selector operator");
+        continue;
+      }
+      boolean needsValues = o.get() == LabelSelector.Operator.IN || o.get() == LabelSelector.Operator.NOT_IN;
+      if (needsValues && values.isEmpty()) {
+        ctx.error(x.lineOf("values"), x.display("values"),
+            "Required value: must be specified when `operator` is 'In' or 'NotIn'");
+        continue;
+      }
+      if (!needsValues && !values.isEmpty()) {
+        x.error("values", "Forbidden: may not be specified when `operator` is 'Exists' or 'DoesNotExist'");
+        continue;
+      }
+      reqs.add(new LabelSelector.Requirement(key.get(), o.get(), values));
+    }
+    return new LabelSelector(labels, reqs);
   }
 }

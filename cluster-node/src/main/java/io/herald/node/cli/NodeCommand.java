@@ -12,6 +12,7 @@ import io.herald.k8s.informer.InformerStartException;
 import io.herald.node.HeraldNode;
 import io.herald.node.k8s.ClusterWiring;
 import io.herald.node.NodeSettings;
+import io.herald.node.l2.L2Settings;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.net.InetSocketAddress;
@@ -108,6 +109,11 @@ public final class NodeCommand implements Callable<Integer> {
       description = "With --kubeconfig: how long to wait for the informers to sync (default ${DEFAULT-VALUE}).")
   Duration informerTimeout;
 
+  @Option(names = "--fast-failure-detection",
+      description = {"Detect a failed node in well under a second (LAN failure detector, see docs/layer2.md):",
+          "Layer 2 IPs then move to another node in under a second."})
+  boolean fastFailureDetection;
+
   /** Checks the flags and loads the configuration; throws ParameterException with one line. */
   NodeSettings settings() {
     CommandLine cl = spec.commandLine();
@@ -164,7 +170,8 @@ public final class NodeCommand implements Callable<Integer> {
       err.flush();
       return 1;
     }
-    HeraldNode node = HeraldNode.start(settings, config, ConfigFactory.empty());
+    HeraldNode node = HeraldNode.start(settings, config,
+        fastFailureDetection ? L2Settings.lanFailureDetector() : ConfigFactory.empty());
     ClusterWiring wiring = null;
     if (settings.kubeconfig().isPresent()) {
       try {

@@ -185,6 +185,7 @@ public final class NodeApi {
           }
         }
       }
+      node.l2Counters().render(t);
       t.family("metallb_k8s_client_config_loaded_bool", "gauge", "1 if the configuration was loaded successfully");
       t.sample("metallb_k8s_client_config_loaded_bool", node.readiness().conditions()
           .getOrDefault(io.herald.node.Readiness.CONFIG_LOADED, false) ? 1 : 0);

@@ -14,7 +14,11 @@ import io.herald.k8s.write.EventRecorder;
 import io.herald.k8s.write.ServiceStatusWriter;
 import io.herald.node.announce.NodeAnnouncements;
 import io.herald.node.announce.ServiceAnnouncement;
+import java.net.InetAddress;
+import java.util.Collection;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.function.Consumer;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -72,10 +76,39 @@ public final class AnnouncementFeed {
     });
   }
 
+  /** Every owned IP with the union of its interfaces; an empty list (all interfaces) wins. */
+  static Map<InetAddress, List<String>> ownedIps(Collection<AnnounceDecision.Announce> announces) {
+    Map<InetAddress, java.util.Set<String>> out = new LinkedHashMap<>();
+    for (AnnounceDecision.Announce a : announces) {
+      for (String text : a.ips()) {
+        IpAddress.parse(text).ifPresent(ip -> {
+          java.util.Set<String> ifs = out.get(ip.toInetAddress());
+          if (ifs != null && ifs.isEmpty()) return;
+          if (a.interfaces().isEmpty()) out.put(ip.toInetAddress(), new java.util.TreeSet<>());
+          else out.computeIfAbsent(ip.toInetAddress(), k -> new java.util.TreeSet<>(a.interfaces())).addAll(a.interfaces());
+        });
+      }
+    }
+    Map<InetAddress, List<String>> lists = new LinkedHashMap<>();
+    out.forEach((ip, ifs) -> lists.put(ip, List.copyOf(ifs)));
+    return lists;
+  }
+
   public static Behavior<Command> create(String nodeName, ServiceSource source,
       ActorRef<NodeAnnouncements.Command> announcements, EventRecorder speakerEvents,
       AnnouncementStatusWriter statusWriter) {
+    return create(nodeName, source, announcements, speakerEvents, statusWriter, owned -> {});
+  }
+
+  /**
+   * As above, and the Layer 2 decisions become the node's complete owned set (IP to interfaces,
+   * empty meaning all), handed to {@code layer2} whenever it changes.
+   */
+  public static Behavior<Command> create(String nodeName, ServiceSource source,
+      ActorRef<NodeAnnouncements.Command> announcements, EventRecorder speakerEvents,
+      AnnouncementStatusWriter statusWriter, Consumer<Map<InetAddress, List<String>>> layer2) {
     return Behaviors.setup(ctx -> {
+      Map<ServiceKey, AnnounceDecision.Announce> owned = new TreeMap<>();
       Map<ServiceKey, ServiceDecision> decisions = new HashMap<>();
       // Sorted, so that the desired list has a stable order.
       Map<ServiceKey, ServiceAnnouncement> desired = new TreeMap<>();
@@ -94,6 +127,10 @@ public final class AnnouncementFeed {
               speakerEvents.record(MetallbEvents.nodeAssigned(ObjectRef.of(view.get()), nodeName, MetallbEvents.SPEAKER));
             }
             statusWriter.publish(d);
+            AnnounceDecision.Announce l2 = d.layer2() instanceof AnnounceDecision.Announce a && view.isPresent() ? a : null;
+            if (!Objects.equals(l2 == null ? owned.remove(d.key()) : owned.put(d.key(), l2), l2)) {
+              layer2.accept(ownedIps(owned.values()));
+            }
             Optional<ServiceAnnouncement> next = announcement(d, view);
             ServiceAnnouncement prev = next.isPresent() ? desired.put(d.key(), next.get()) : desired.remove(d.key());
             if (!Objects.equals(prev, next.orElse(null))) send.run();

@@ -17,6 +17,10 @@ import io.herald.k8s.write.EventRecorder;
 import io.herald.k8s.write.ServiceStatusWriter;
 import io.herald.node.HeraldNode;
 import io.herald.node.Readiness;
+import io.herald.node.l2.L2Membership;
+import io.herald.node.l2.L2Speaker;
+import io.herald.k8s.watcher.ServiceSource;
+import java.util.Set;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Collection;
@@ -88,12 +92,17 @@ public final class ClusterWiring implements AutoCloseable {
     announcementStatus.adopt();
 
     ActorRef<AnnouncementFeed.Command> feed = system.systemActorOf(
-        AnnouncementFeed.create(nodeName, informers, node.announcements(), speakerEvents, announcementStatus),
+        AnnouncementFeed.create(nodeName, informers, node.announcements(), speakerEvents, announcementStatus,
+            owned -> node.l2().tell(new L2Speaker.SetOwned(owned))),
         "k8s-announcement-feed", Props.empty());
     var decisions = system.systemActorOf(DecisionConsumers.create(d -> feed.tell(new AnnouncementFeed.Decided(d))),
         "k8s-decisions", Props.empty());
+    // The Layer 2 candidates are the nodes with a live, reachable Herald member (MetalLB's
+    // memberlist); this node itself always stays in, as BGP decides on it alone.
+    AtomicReference<Set<String>> live = new AtomicReference<>(Set.of());
+    ServiceSource liveNodes = new LiveNodeSource(informers, nodeName, live::get);
     ActorRef<EndpointWatcher.Command> watcher = system.systemActorOf(
-        EndpointWatcher.create(informers, AnnounceSettings.forNode(nodeName), decisions), "k8s-endpoint-watcher",
+        EndpointWatcher.create(liveNodes, AnnounceSettings.forNode(nodeName), decisions), "k8s-endpoint-watcher",
         Props.empty());
 
     Cluster cluster = Cluster.get(system);
@@ -115,6 +124,10 @@ public final class ClusterWiring implements AutoCloseable {
     }));
 
     DirtySink toWatcher = EndpointWatcher.sink(watcher);
+    L2Membership.watch(system, "k8s-l2-membership", nodes -> {
+      live.set(nodes);
+      toWatcher.allDirty();
+    });
     DirtySink sink = new DirtySink() {
       @Override
       public void serviceDirty(ServiceKey key) {

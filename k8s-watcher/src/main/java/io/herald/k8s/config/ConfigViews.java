@@ -15,6 +15,7 @@ import io.herald.k8s.model.ConfigView;
 import io.herald.k8s.model.LabelSelectorView;
 import io.herald.k8s.model.PeerView;
 import io.herald.k8s.model.PoolView;
+import io.herald.k8s.model.PreferredNodeSelectorView;
 import java.math.BigInteger;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -66,7 +67,10 @@ public final class ConfigViews {
   private static AdvertisementView layer2(L2Advertisement a) {
     return new AdvertisementView(a.name(), AnnounceProtocol.LAYER2, a.ipAddressPools(),
         selectors(a.ipAddressPoolSelectors()), selectors(a.serviceSelectors()), selectors(a.nodeSelectors()),
-        List.of(), a.interfaces());
+        List.of(), a.interfaces(),
+        a.preferredNodeSelectors().stream()
+            .map(p -> new PreferredNodeSelectorView(p.weight(), selector(p.preference())))
+            .toList());
   }
 
   private static PeerView peer(BgpPeer p) {

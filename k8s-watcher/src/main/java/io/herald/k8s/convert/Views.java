@@ -33,7 +33,22 @@ public final class Views {
   private Views() {}
 
   private static Map<String, String> labels(ObjectMeta meta) {
-    return meta == null || meta.getLabels() == null ? Map.of() : meta.getLabels();
+    return meta == null ? Map.of() : withoutNulls(meta.getLabels());
+  }
+
+  /**
+   * A label or annotation map without null values. The API server never returns one, but a JSON
+   * merge patch that removes a key ({@code "key": null}) leaves exactly that behind in a server
+   * that stores the patch verbatim, and one such object must not stop every later decision.
+   */
+  private static Map<String, String> withoutNulls(Map<String, String> m) {
+    if (m == null) return Map.of();
+    if (!m.containsValue(null)) return m;
+    Map<String, String> out = new java.util.LinkedHashMap<>();
+    m.forEach((k, v) -> {
+      if (k != null && v != null) out.put(k, v);
+    });
+    return out;
   }
 
   public static ServiceKey key(Service svc) {
@@ -58,7 +73,7 @@ public final class Views {
         TrafficPolicy.of(spec == null ? null : spec.getExternalTrafficPolicy()),
         ips,
         labels(meta),
-        meta.getAnnotations() == null ? Map.of() : meta.getAnnotations());
+        withoutNulls(meta.getAnnotations()));
   }
 
   /** The Service an EndpointSlice belongs to, from its {@code kubernetes.io/service-name} label. */

@@ -12,14 +12,11 @@ import io.herald.k8s.model.PoolView;
 import io.herald.k8s.model.ServiceKey;
 import io.herald.k8s.model.ServiceView;
 import io.herald.k8s.model.TrafficPolicy;
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
-import java.util.Arrays;
 import java.util.Collection;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.TreeMap;
 import java.util.TreeSet;
 
 /**
@@ -140,9 +137,11 @@ public final class AnnouncePolicy {
 
   /**
    * Layer 2: the candidates are the nodes that pass the node rules and the advertisements' node
-   * selectors (and, for ETP Local, have an endpoint that can serve); they are ordered by
-   * {@code sha256(node + "#" + firstIP)} and only the first announces. Node liveness (MetalLB's
-   * memberlist) is not an input: every Node object counts, as in MetalLB without memberlist.
+   * selectors (and, for ETP Local, have an endpoint that can serve); they are ordered by their
+   * summed {@code preferredNodeSelectors} score, highest first, then by
+   * {@code sha256(node + "#" + firstIP)} ({@link Layer2Election}); only the first announces.
+   * Liveness (MetalLB's memberlist) enters through {@code nodes}: the caller passes only the nodes
+   * with a live speaker, or every Node object, as MetalLB without memberlist.
    */
   public static AnnounceDecision decideLayer2(
       ServiceView svc,
@@ -172,22 +171,17 @@ public final class AnnouncePolicy {
       return new AnnounceDecision.Withdraw(p, Reason.NO_LOCAL_ENDPOINTS);
     }
 
-    String firstIp = svc.ingressIps().get(0);
-    // Each candidate's key is hashed once (a comparator would hash both sides of every comparison).
-    NodeView winner = null;
-    byte[] best = null;
+    // Candidates in a sorted map: the election then does not depend on the order nodes come in.
+    TreeMap<String, Integer> candidates = new TreeMap<>();
     for (NodeView n : nodes) {
       if (local && !anyServesOn(endpoints, n.name())) continue;
       if (nodeRule(n, s).isPresent()) continue;
-      if (ads.stream().noneMatch(a -> LabelSelectorView.anyMatches(a.nodeSelectors(), n.labels()))) continue;
-      byte[] k = electionKey(n.name(), firstIp);
-      int c = best == null ? -1 : Arrays.compareUnsigned(k, best);
-      if (c < 0 || (c == 0 && n.name().compareTo(winner.name()) < 0)) {
-        winner = n;
-        best = k;
-      }
+      if (ads.stream().noneMatch(a -> a.selectsNode(n.labels()))) continue;
+      // preferredNodeSelectors: each advertisement for this Service adds its score (MetalLB main).
+      candidates.put(n.name(), ads.stream().mapToInt(a -> a.preferenceScore(n.labels())).sum());
     }
-    if (winner == null || !winner.name().equals(me.name())) {
+    Optional<String> winner = Layer2Election.owner(svc.ingressIps().get(0), candidates);
+    if (winner.isEmpty() || !winner.get().equals(me.name())) {
       return new AnnounceDecision.Withdraw(p, Reason.NOT_OWNER);
     }
     List<AdvertisementView> mine =
@@ -197,15 +191,6 @@ public final class AnnouncePolicy {
     boolean all = mine.stream().anyMatch(a -> a.interfaces().isEmpty());
     if (!all) mine.forEach(a -> interfaces.addAll(a.interfaces()));
     return new AnnounceDecision.Announce(p, svc.ingressIps(), names(mine), List.of(), List.copyOf(interfaces));
-  }
-
-  /** The Layer 2 election key: MetalLB sorts candidates by {@code sha256(node + "#" + ip)}. */
-  static byte[] electionKey(String node, String firstIp) {
-    try {
-      return MessageDigest.getInstance("SHA-256").digest((node + "#" + firstIp).getBytes(StandardCharsets.UTF_8));
-    } catch (NoSuchAlgorithmException e) {
-      throw new IllegalStateException("every JDK has SHA-256", e);
-    }
   }
 
   private static List<String> names(List<AdvertisementView> ads) {

@@ -1,6 +1,7 @@
 package io.herald.k8s.model;
 
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 
 /**
@@ -15,6 +16,7 @@ import java.util.Objects;
  * @param nodeSelectors selectors on Node labels (ORed; empty matches every node)
  * @param peers BGPPeer names (BGP only; empty means every peer)
  * @param interfaces interface names (Layer 2 only; empty means every interface)
+ * @param preferredNodeSelectors weighted node preferences for the Layer 2 election (Layer 2 only)
  */
 public record AdvertisementView(
     String name,
@@ -24,7 +26,8 @@ public record AdvertisementView(
     List<LabelSelectorView> serviceSelectors,
     List<LabelSelectorView> nodeSelectors,
     List<String> peers,
-    List<String> interfaces) {
+    List<String> interfaces,
+    List<PreferredNodeSelectorView> preferredNodeSelectors) {
 
   public AdvertisementView {
     Objects.requireNonNull(name, "name");
@@ -35,6 +38,21 @@ public record AdvertisementView(
     nodeSelectors = List.copyOf(nodeSelectors);
     peers = List.copyOf(peers);
     interfaces = List.copyOf(interfaces);
+    preferredNodeSelectors = List.copyOf(preferredNodeSelectors);
+  }
+
+  /** An advertisement without preferred nodes (every BGPAdvertisement, most L2Advertisements). */
+  public AdvertisementView(
+      String name,
+      AnnounceProtocol protocol,
+      List<String> ipAddressPools,
+      List<LabelSelectorView> ipAddressPoolSelectors,
+      List<LabelSelectorView> serviceSelectors,
+      List<LabelSelectorView> nodeSelectors,
+      List<String> peers,
+      List<String> interfaces) {
+    this(name, protocol, ipAddressPools, ipAddressPoolSelectors, serviceSelectors, nodeSelectors, peers, interfaces,
+        List.of());
   }
 
   /**
@@ -45,5 +63,25 @@ public record AdvertisementView(
     if (ipAddressPools.isEmpty() && ipAddressPoolSelectors.isEmpty()) return true;
     return ipAddressPools.contains(pool.name())
         || ipAddressPoolSelectors.stream().anyMatch(s -> s.matches(pool.labels()));
+  }
+
+  /** Whether a node with these labels may announce through this advertisement ({@code nodeSelectors}). */
+  public boolean selectsNode(Map<String, String> nodeLabels) {
+    return LabelSelectorView.anyMatches(nodeSelectors, nodeLabels);
+  }
+
+  /**
+   * This advertisement's score for a node in the Layer 2 election: the summed weights of the
+   * {@code preferredNodeSelectors} that match it, and 0 for a node its {@code nodeSelectors} do
+   * not select (an advertisement never raises a node it does not make eligible; MetalLB
+   * {@code design/preferred-node-l2.md}, "Score Calculation").
+   */
+  public int preferenceScore(Map<String, String> nodeLabels) {
+    if (!selectsNode(nodeLabels)) return 0;
+    int score = 0;
+    for (PreferredNodeSelectorView p : preferredNodeSelectors) {
+      if (p.preference().matches(nodeLabels)) score += p.weight();
+    }
+    return score;
   }
 }
