@@ -28,6 +28,9 @@ class BirdLabIT extends RouterScenarios {
     if (lab.client.services().inNamespace(Lab.NAMESPACE).withName("web").get() == null) {
       lab.createService("web", "Cluster", Map.of());
       lab.createService("edge", "Cluster", Map.of("metallb.universe.tf/address-pool", "public"));
+      // a Service without a ready endpoint is not announced (MetalLB's noEndpoints)
+      lab.setEndpoints("web", List.of(0, 1, 2));
+      lab.setEndpoints("edge", List.of(0, 1, 2));
     }
     Map<String, String> ips = new TreeMap<>();
     for (String name : List.of("web", "edge")) {
@@ -64,11 +67,17 @@ class BirdLabIT extends RouterScenarios {
   void kubectlDescribeShowsTheNodesThatAnnounce() {
     assumeTrue(Cmd.find("kubectl").isPresent(), "kubectl is not installed: this check needs the real client");
     shop();
-    Lab.await("nodeAssigned from node1 and node3", Duration.ofSeconds(30), () -> {
-      String text = describeShop();
-      return text.matches("(?s).*nodeAssigned\\s+.*announcing from node \"node1\".*")
-          && text.matches("(?s).*nodeAssigned\\s+.*announcing from node \"node3\".*");
-    });
+    String[] last = {""};
+    try {
+      Lab.await("nodeAssigned from node1 and node3", Duration.ofSeconds(30), () -> {
+        String text = describeShop();
+        last[0] = text;
+        return text.matches("(?s).*nodeAssigned\\s+.*announcing from node \"node1\".*")
+            && text.matches("(?s).*nodeAssigned\\s+.*announcing from node \"node3\".*");
+      });
+    } catch (AssertionError e) {
+      throw new AssertionError(e.getMessage() + "; kubectl describe svc shop:\n" + last[0], e);
+    }
     String text = describeShop();
     assertThat(text).doesNotContain("announcing from node \"node2\"");
     assertThat(text).containsPattern("LoadBalancer Ingress:\\s+" + shop().replace(".", "\\."));

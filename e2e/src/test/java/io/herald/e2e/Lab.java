@@ -78,9 +78,17 @@ final class Lab implements AutoCloseable {
   KubernetesClient client;
   private Path kubeconfig;
 
-  private Lab(Path dir, RouterKind routerKind) {
+  /** Address of the reference BIRD speaker ({@link #startWithReference}): a fourth "node" that runs BIRD, not Herald. */
+  static final String REFERENCE = "192.0.2.14";
+  static final String REFERENCE_PREFIX = "203.0.113.200/32";
+  private final boolean reference;
+  Netns refNs;
+  BirdRouter referenceBird;
+
+  private Lab(Path dir, RouterKind routerKind, boolean reference) {
     this.dir = dir;
     this.routerKind = routerKind;
+    this.reference = reference;
   }
 
   /** Skips the calling test, with the reason, when the lab cannot run here. */
@@ -112,7 +120,20 @@ final class Lab implements AutoCloseable {
 
   /** Builds the topology and starts everything: router, journal, API, three nodes, echo servers. */
   static Lab start(RouterKind kind, Path dir) {
-    Lab lab = new Lab(dir, kind);
+    return start(kind, dir, false);
+  }
+
+  /**
+   * The lab plus a reference speaker: BIRD in a fourth namespace at {@value #REFERENCE}, AS
+   * {@value Router#NODE_ASN}, announcing {@code announce} to the router with the nodes' hold time,
+   * so that BIRD-to-BIRD numbers can be measured side by side with Herald's.
+   */
+  static Lab startWithReference(RouterKind kind, Path dir) {
+    return start(kind, dir, true);
+  }
+
+  private static Lab start(RouterKind kind, Path dir, boolean reference) {
+    Lab lab = new Lab(dir, kind, reference);
     try {
       lab.build();
       return lab;
@@ -174,14 +195,30 @@ final class Lab implements AutoCloseable {
     rtr.ip("addr", "add", API_ADDRESS + "/30", "dev", "up0");
     rtr.ip("link", "set", "up0", "up");
 
+    List<String> neighbors = new ArrayList<>(nodeAddresses());
+    if (reference) {
+      refNs = ns("ref");
+      Cmd.run(Netns.ip(), "link", "add", "eth0", "netns", refNs.name(), "type", "veth", "peer", "name", "n4", "netns",
+          rtr.name()).orThrow();
+      rtr.ip("link", "set", "n4", "master", "br0");
+      rtr.ip("link", "set", "n4", "up");
+      refNs.ip("addr", "add", REFERENCE + "/24", "dev", "eth0");
+      refNs.ip("link", "set", "eth0", "up");
+      neighbors.add(REFERENCE);
+    }
     startPostgres();
     writeValues();
     startApi();
     router = switch (routerKind) {
-      case BIRD -> BirdRouter.router(rtr, dir.resolve("bird"), ROUTER_LAN, nodeAddresses(), HOLD_SECONDS);
-      case FRR -> new FrrRouter(rtr, dir.resolve("frr"), ROUTER_LAN, nodeAddresses(), HOLD_SECONDS);
+      case BIRD -> BirdRouter.router(rtr, dir.resolve("bird"), ROUTER_LAN, neighbors, HOLD_SECONDS);
+      case FRR -> new FrrRouter(rtr, dir.resolve("frr"), ROUTER_LAN, neighbors, HOLD_SECONDS);
     };
     router.start();
+    if (reference) {
+      referenceBird = new BirdRouter(refNs, dir.resolve("bird-ref"), REFERENCE, Router.NODE_ASN, List.of(ROUTER_LAN),
+          Router.ASN, HOLD_SECONDS, List.of(REFERENCE_PREFIX));
+      referenceBird.start();
+    }
     for (int i = 0; i < 3; i++) {
       String cp = testClasses().toString();
       processes.add(nodeNs[i].start("echo@" + nodeName(i), List.of(java(), "-Xmx32m", "-XX:+UseSerialGC",
