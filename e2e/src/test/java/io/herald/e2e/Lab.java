@@ -95,7 +95,7 @@ final class Lab implements AutoCloseable {
   static void assumeRunnable(RouterKind kind) {
     Assumptions.assumeTrue("root".equals(System.getProperty("user.name")),
         "the end-to-end lab creates network namespaces: it needs root");
-    for (String tool : List.of("ip", "nft", "runuser")) {
+    for (String tool : List.of("ip", "nft", "runuser", "curl")) {
       Assumptions.assumeTrue(Cmd.find(tool).isPresent(), tool + " is not installed (bin/install-test-deps)");
     }
     if (kind == RouterKind.BIRD) {
