@@ -116,6 +116,7 @@ class BirdLabIT extends RouterScenarios {
     }
     lab.startNode(i);
     lab.awaitNodeReady(i);
+    lab.awaitClusterSettled();
   }
 
   @Test

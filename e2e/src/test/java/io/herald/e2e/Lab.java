@@ -2,7 +2,6 @@ package io.herald.e2e;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.fabric8.kubernetes.api.model.ConfigMapBuilder;
 import io.fabric8.kubernetes.api.model.NodeBuilder;
 import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.api.model.ServiceBuilder;
@@ -15,7 +14,6 @@ import io.fabric8.kubernetes.client.KubernetesClientBuilder;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.URISyntaxException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
@@ -66,7 +64,9 @@ final class Lab implements AutoCloseable {
 
   final String id = HexFormat.of().formatHex(RANDOM.generateSeed(3));
   final Path dir;
-  final RouterKind routerKind;
+  /** The router running now: the lab's first, or the one {@link #useRouter} switched to. */
+  RouterKind routerKind;
+  private final List<String> neighbors = new ArrayList<>();
   private final List<Netns> namespaces = new ArrayList<>();
   private final List<Proc> processes = new ArrayList<>();
   Netns rtr;
@@ -195,7 +195,7 @@ final class Lab implements AutoCloseable {
     rtr.ip("addr", "add", API_ADDRESS + "/30", "dev", "up0");
     rtr.ip("link", "set", "up0", "up");
 
-    List<String> neighbors = new ArrayList<>(nodeAddresses());
+    neighbors.addAll(nodeAddresses());
     if (reference) {
       refNs = ns("ref");
       Cmd.run(Netns.ip(), "link", "add", "eth0", "netns", refNs.name(), "type", "veth", "peer", "name", "n4", "netns",
@@ -209,10 +209,7 @@ final class Lab implements AutoCloseable {
     startPostgres();
     writeValues();
     startApi();
-    router = switch (routerKind) {
-      case BIRD -> BirdRouter.router(rtr, dir.resolve("bird"), ROUTER_LAN, neighbors, HOLD_SECONDS);
-      case FRR -> new FrrRouter(rtr, dir.resolve("frr"), ROUTER_LAN, neighbors, HOLD_SECONDS);
-    };
+    router = newRouter(routerKind);
     router.start();
     if (reference) {
       referenceBird = new BirdRouter(refNs, dir.resolve("bird-ref"), REFERENCE, Router.NODE_ASN, List.of(ROUTER_LAN),
@@ -230,6 +227,32 @@ final class Lab implements AutoCloseable {
     }
     for (int i = 0; i < 3; i++) {
       awaitNodeReady(i);
+    }
+  }
+
+  private Router newRouter(RouterKind kind) {
+    return switch (kind) {
+      case BIRD -> BirdRouter.router(rtr, dir.resolve("bird"), ROUTER_LAN, neighbors, HOLD_SECONDS);
+      case FRR -> new FrrRouter(rtr, dir.resolve("frr"), ROUTER_LAN, neighbors, HOLD_SECONDS);
+    };
+  }
+
+  /**
+   * Replaces the router by one of {@code kind} (nothing to do if it already is), keeping the
+   * nodes, the API and the journal: the routes leave the FIB with the old daemon, and the new one
+   * peers with every node again. Cheaper than a second lab by the whole build.
+   */
+  void useRouter(RouterKind kind) {
+    if (kind == routerKind) {
+      return;
+    }
+    router.stop();
+    await("the FIB emptied by the stopped " + routerKind, Duration.ofSeconds(15), () -> fib().isEmpty());
+    routerKind = kind;
+    router = newRouter(kind);
+    router.start();
+    for (String n : neighbors) {
+      await(n + " established at the " + kind + " router", Duration.ofSeconds(60), () -> router.established(n));
     }
   }
 
@@ -284,27 +307,8 @@ final class Lab implements AutoCloseable {
       client.nodes().resource(new NodeBuilder().withNewMetadata().withName(nodeName(i))
           .addToLabels("kubernetes.io/hostname", nodeName(i)).endMetadata().build()).create();
     }
-    // What the Helm chart renders from configInline: the legacy ConfigMap the nodes read. Without
-    // it the cluster's (empty) configuration would replace the --config file's.
-    client.configMaps().inNamespace("metallb-system").resource(new ConfigMapBuilder().withNewMetadata()
-        .withName("config").withNamespace("metallb-system").endMetadata()
-        .addToData("config", configInline()).build()).create();
-  }
-
-  /** The configInline block of lab-values.yaml, as the chart puts it into the ConfigMap. */
-  private String configInline() {
-    StringBuilder b = new StringBuilder();
-    boolean inside = false;
-    for (String line : readFile(dir.resolve("lab-values.yaml")).split("\n")) {
-      if (line.startsWith("configInline:")) {
-        inside = true;
-      } else if (inside && line.startsWith("  ")) {
-        b.append(line.substring(2)).append('\n');
-      } else if (inside && !line.isBlank()) {
-        break;
-      }
-    }
-    return b.toString();
+    // No MetalLB configuration in the cluster, as the Helm chart deploys it: the chart mounts
+    // configInline as the nodes' --config file, which stays in force while the cluster holds none.
   }
 
   Path kubeconfig() {
@@ -358,6 +362,49 @@ final class Lab implements AutoCloseable {
     await(nodeName(i) + " ready", Duration.ofSeconds(120), () -> http(i, "/ready").ok());
     await(nodeName(i) + " established at the router", Duration.ofSeconds(30),
         () -> router.established(nodeAddress(i)));
+  }
+
+  /**
+   * Waits until every node sees the three members Up and none unreachable ({@code
+   * /cluster/members}). A scenario that cuts a node needs this: a node that rejoined a moment ago
+   * and has not yet seen the others through its failure detector reports the cut node reachable,
+   * and the split-brain resolver then downs the nodes on both sides of that disagreement.
+   */
+  void awaitClusterSettled() {
+    await("every node sees three members Up and none unreachable", Duration.ofSeconds(90), () -> {
+      for (int i = 0; i < 3; i++) {
+        Cmd.Result r = http(i, "/cluster/members");
+        if (!r.ok()) {
+          return false;
+        }
+        JsonNode m;
+        try {
+          m = JSON.readTree(r.out());
+        } catch (IOException e) {
+          return false;
+        }
+        long up = 0;
+        for (JsonNode member : m.path("members")) {
+          up += "Up".equals(member.path("status").asText()) ? 1 : 0;
+        }
+        if (up != 3 || m.path("members").size() != 3 || !m.path("unreachable").isEmpty()) {
+          return false;
+        }
+      }
+      return true;
+    });
+  }
+
+  /** Starts again every node that is not running (its links healed first), then waits for a settled cluster. */
+  void restoreNodes() {
+    for (int i = 0; i < 3; i++) {
+      if (!nodes[i].isAlive()) {
+        nodeNs[i].heal();
+        startNode(i);
+        awaitNodeReady(i);
+      }
+    }
+    awaitClusterSettled();
   }
 
   /** SIGTERM: the node drains (graceful shutdown community), withdraws, leaves the cluster; its exit code. */
@@ -592,13 +639,5 @@ final class Lab implements AutoCloseable {
     Cmd.run(Netns.ip(), "link", "del", "he2e" + id);
     // the journal's data directory is large and worthless afterwards; the logs stay for reading
     Cmd.run("rm", "-rf", dir.resolve("pg").toString());
-  }
-
-  static String readFile(Path p) {
-    try {
-      return Files.readString(p, StandardCharsets.UTF_8);
-    } catch (IOException e) {
-      return "";
-    }
   }
 }

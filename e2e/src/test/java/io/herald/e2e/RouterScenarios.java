@@ -2,27 +2,28 @@ package io.herald.e2e;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.TestMethodOrder;
+import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
- * The scenarios every router runs, on one lab shared by the class (building it costs half a
- * minute): a Local Service's traffic reaches only the nodes with endpoints, and a router restart
- * gets the full table back. Subclasses pick the router and add their own scenarios.
+ * The scenarios every router runs: a Local Service's traffic reaches only the nodes with
+ * endpoints, and a router restart gets the full table back. Subclasses pick the router and add
+ * their own scenarios. Every class runs on the run's one lab ({@link SharedLab}), with its router
+ * switched in; the scenarios create what they need if it is missing and leave the lab whole.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+@ExtendWith(SharedLab.class)
 abstract class RouterScenarios {
   static final Duration ROUTE_WAIT = Duration.ofSeconds(30);
 
@@ -32,17 +33,13 @@ abstract class RouterScenarios {
   abstract Lab.RouterKind kind();
 
   @BeforeAll
-  void startLab() throws Exception {
+  void startLab(SharedLab.Handle shared) {
     Lab.assumeRunnable(kind());
-    dir = Files.createTempDirectory("he2e-" + kind().name().toLowerCase() + "-");
-    lab = Lab.start(kind(), dir);
-  }
-
-  @AfterAll
-  void stopLab() {
-    if (lab != null) {
-      lab.close();
-    }
+    lab = shared.lab(kind());
+    // a class that failed before this one may have left a node down
+    lab.restoreNodes();
+    lab.useRouter(kind());
+    dir = lab.dir;
   }
 
   /** Creates the Local Service {@code shop} once, with endpoints on node1 and node3, hosted there. */
