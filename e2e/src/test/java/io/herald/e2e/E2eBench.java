@@ -28,6 +28,7 @@ public final class E2eBench {
   public static void main(String[] args) throws Exception {
     int changes = Integer.getInteger("herald.bench.changes", 200);
     int failovers = Integer.getInteger("herald.bench.failovers", 3);
+    String loadStart = loadAverage();
     Path dir = Files.createTempDirectory("he2e-bench-");
     System.out.println("lab in " + dir);
     try (Lab lab = Lab.startWithReference(Lab.RouterKind.BIRD, dir);
@@ -107,7 +108,12 @@ public final class E2eBench {
       }
       rows.add(row("failover: SIGKILL → FIB without it (Herald node)", killed, 0));
 
-      // ---- rolling restart under load
+      // ---- rolling restart under load: web (Cluster, every node) and bench (Local) with endpoints
+      // on node1 and node2, so that each Service keeps a serving node while one restarts
+      lab.setEndpoints("bench", List.of(0, 1));
+      lab.host(0, ip);
+      lab.host(1, ip);
+      Lab.await("bench via node1 and node2", Duration.ofSeconds(60), () -> lab.fib(ip).equals(Lab.addresses(0, 1)));
       Lab.await("web via three nodes", Duration.ofSeconds(120), () -> lab.fib(web).size() == 3);
       Proc load = lab.load(20, 600, List.of(web, ip));
       load.awaitLine(l -> l.startsWith("ok "), Duration.ofSeconds(30));
@@ -123,6 +129,8 @@ public final class E2eBench {
       int sentRolling = rolling.failed() + rolling.answeredBy().values().stream().mapToInt(Integer::intValue).sum();
 
       System.out.println();
+      System.out.println("load average (1, 5, 15 min) at the start: " + loadStart + ", at the end: " + loadAverage());
+      System.out.println();
       System.out.println("| measurement | n | p50 ms | p99 ms | max ms | missed |");
       System.out.println("|---|---:|---:|---:|---:|---:|");
       rows.forEach(System.out::println);
@@ -132,6 +140,16 @@ public final class E2eBench {
       System.out.printf("| silent node (50/s, %d failovers) | %d | %d |%n", failovers, lostSilent, sentSilent);
       System.out.printf("| SIGKILL (50/s, %d failovers) | %d | %d |%n", failovers, lostKill, sentKill);
       System.out.printf("| rolling restart of all three nodes (20/s) | %d | %d |%n", rolling.failed(), sentRolling);
+    }
+  }
+
+  /** The first three fields of /proc/loadavg: numbers from a shared machine mean little without them. */
+  private static String loadAverage() {
+    try {
+      String[] f = Files.readString(Path.of("/proc/loadavg")).split(" ");
+      return f[0] + " " + f[1] + " " + f[2];
+    } catch (java.io.IOException e) {
+      return "unknown";
     }
   }
 
