@@ -43,8 +43,8 @@ import org.slf4j.LoggerFactory;
  * Connects a running {@link HeraldNode} to a Kubernetes API: the watcher's informers feed the
  * {@link AllocationController} (IPs, Service status, controller Events) and the {@link
  * AnnouncementFeed} (BGP announcements, {@code nodeAssigned}, ServiceBGPStatus); the cluster's
- * configuration replaces the node's. Built by {@link #start}, which blocks until the informers
- * have synced; closed on shutdown.
+ * configuration, once it holds one, replaces the node's {@code --config} file's. Built by {@link
+ * #start}, which blocks until the informers have synced; closed on shutdown.
  */
 public final class ClusterWiring implements AutoCloseable {
 
@@ -84,7 +84,8 @@ public final class ClusterWiring implements AutoCloseable {
     node.readiness().require(Readiness.INFORMERS_SYNCED);
     var system = node.system();
     String nodeName = node.settings().nodeName();
-    ClusterInformers informers = ClusterInformers.create(client, settings);
+    // The node's --config file stays in force until the cluster holds MetalLB configuration of its own.
+    ClusterInformers informers = ClusterInformers.create(client, settings).fileConfig(node.config());
     var statusWriter = new ServiceStatusWriter(client);
     var controllerEvents = new EventRecorder(client, Clock.systemUTC(), "", EVENT_INTERVAL);
     var speakerEvents = new EventRecorder(client, Clock.systemUTC(), nodeName, EVENT_INTERVAL);

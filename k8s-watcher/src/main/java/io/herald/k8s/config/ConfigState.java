@@ -14,23 +14,42 @@ import java.util.Optional;
  * The configuration in force and the status of the last validation. Pure: {@link #next} validates
  * the cluster's configuration objects with {@link ConfigLoader} and returns the following state. A
  * valid configuration replaces the one in force; an invalid one is rejected whole and the last
- * valid one stays (metallb-features §1.8), marked stale.
+ * valid one stays (metallb-features §1.8), marked stale. A node given its own file keeps that
+ * file's configuration in force while the cluster holds no configuration object at all.
  *
  * @param current the configuration in force, empty until one was valid
  * @param status the last validation's outcome
+ * @param origin where {@code current} comes from; {@link ConfigOrigin#NONE} exactly when it is empty
  */
-public record ConfigState(Optional<LoadedConfig> current, ConfigStatus status) {
+public record ConfigState(Optional<LoadedConfig> current, ConfigStatus status, ConfigOrigin origin) {
 
   /** Before the first validation: nothing in force, result Unknown. */
-  public static final ConfigState INITIAL = new ConfigState(Optional.empty(), ConfigStatus.UNKNOWN);
+  public static final ConfigState INITIAL = new ConfigState(Optional.empty(), ConfigStatus.UNKNOWN, ConfigOrigin.NONE);
+
+  private static final ConfigStatus VALID = new ConfigStatus(ConfigResult.VALID, List.of(), true, false);
 
   public ConfigState {
     Objects.requireNonNull(current, "current");
     Objects.requireNonNull(status, "status");
+    Objects.requireNonNull(origin, "origin");
+    if (current.isEmpty() != (origin == ConfigOrigin.NONE)) {
+      throw new IllegalArgumentException("origin is NONE exactly when nothing is in force");
+    }
   }
 
   /** Validates {@code sources} (every configuration object of the cluster) as one configuration. */
   public ConfigState next(List<ConfigSource> sources) {
+    return next(sources, Optional.empty());
+  }
+
+  /**
+   * As {@link #next(List)}, for a node that was given its own configuration {@code file}: while
+   * the cluster holds no configuration object, the file's is in force (valid, as it was validated
+   * when read); once the cluster holds any, the cluster's is validated and wins, and an invalid
+   * one leaves what was in force, the file's included.
+   */
+  public ConfigState next(List<ConfigSource> sources, Optional<LoadedConfig> file) {
+    if (sources.isEmpty() && file.isPresent()) return new ConfigState(file, VALID, ConfigOrigin.FILE);
     Map<String, ConfigSource> byFile = new LinkedHashMap<>();
     List<ConfigLoader.Source> files = new ArrayList<>();
     for (ConfigSource s : sources) {
@@ -39,14 +58,14 @@ public record ConfigState(Optional<LoadedConfig> current, ConfigStatus status) {
     ConfigLoader.Result r = ConfigLoader.load(files);
     if (r instanceof ConfigLoader.Result.Valid v) {
       LoadedConfig loaded = LoadedConfig.of(v.config());
-      return new ConfigState(Optional.of(loaded), new ConfigStatus(ConfigResult.VALID, List.of(), true, false));
+      return new ConfigState(Optional.of(loaded), VALID, ConfigOrigin.CLUSTER);
     }
     List<ObjectError> errors = new ArrayList<>();
     for (ConfigError e : ((ConfigLoader.Result.Invalid) r).errors()) {
       ConfigSource s = byFile.get(e.file());
       errors.add(new ObjectError(s.object(), describe(e, s)));
     }
-    return new ConfigState(current, new ConfigStatus(ConfigResult.INVALID, errors, current.isPresent(), true));
+    return new ConfigState(current, new ConfigStatus(ConfigResult.INVALID, errors, current.isPresent(), true), origin);
   }
 
   /**

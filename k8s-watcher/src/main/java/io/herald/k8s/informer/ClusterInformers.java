@@ -14,6 +14,7 @@ import io.fabric8.kubernetes.client.informers.ResourceEventHandler;
 import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
 import io.fabric8.kubernetes.client.informers.cache.Cache;
 import io.herald.allocator.config.HeraldConfig;
+import io.herald.k8s.config.ConfigOrigin;
 import io.herald.k8s.config.ConfigSource;
 import io.herald.k8s.config.ConfigState;
 import io.herald.k8s.config.ConfigStatus;
@@ -114,6 +115,8 @@ public final class ClusterInformers implements ServiceSource, AutoCloseable {
   private final AtomicLong configGeneration = new AtomicLong();
   private final AtomicReference<Built> config = new AtomicReference<>(new Built(-1, ConfigState.INITIAL));
   private final List<Consumer<ConfigState>> configListeners = new java.util.concurrent.CopyOnWriteArrayList<>();
+  /** The node's own configuration, in force while the cluster holds none ({@link #fileConfig}). */
+  private volatile Optional<LoadedConfig> fileConfig = Optional.empty();
   /** Set once every cache has listed: validating a partly listed configuration would reject it. */
   private volatile boolean started;
 
@@ -152,6 +155,16 @@ public final class ClusterInformers implements ServiceSource, AutoCloseable {
    */
   public ClusterInformers onConfigChange(Consumer<ConfigState> listener) {
     configListeners.add(listener);
+    return this;
+  }
+
+  /**
+   * The configuration the node was started with ({@code --config}): in force while the cluster
+   * holds no MetalLB configuration object; once it holds one, the cluster's is validated and wins
+   * ({@link ConfigState#next(List, Optional)}). Set before {@link #start(DirtySink)}.
+   */
+  public ClusterInformers fileConfig(HeraldConfig file) {
+    fileConfig = Optional.of(LoadedConfig.of(file));
     return this;
   }
 
@@ -310,12 +323,14 @@ public final class ClusterInformers implements ServiceSource, AutoCloseable {
       Built built = config.get();
       long gen = configGeneration.get();
       if (!started || built.generation() == gen) return built.state();
-      ConfigState next = built.state().next(configSources());
+      ConfigState next = built.state().next(configSources(), fileConfig);
       Built fresh = new Built(gen, next);
       if (config.compareAndSet(built, fresh)) {
         if (!next.equals(built.state())) {
           switch (next.status().result()) {
-            case VALID -> log.info("configuration loaded: {}", next.current().orElseThrow().config().summary());
+            case VALID -> log.info("configuration in force: {}: {}", next.origin() == ConfigOrigin.FILE
+                ? "the --config file's (the cluster holds no MetalLB configuration)" : "the cluster's",
+                next.current().orElseThrow().config().summary());
             case INVALID -> log.warn("configuration rejected, {}: {}",
                 next.status().loaded() ? "keeping the last valid one" : "none in force", next.status().errorSummary());
             case UNKNOWN -> { }

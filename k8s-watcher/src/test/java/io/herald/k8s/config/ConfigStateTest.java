@@ -7,6 +7,7 @@ import io.herald.k8s.model.LabelSelectorView;
 import io.herald.k8s.model.ObjectRef;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import org.junit.jupiter.api.Test;
 
 /** Validation through the allocator's loader: a valid config, a broken edit that is rejected whole, a fix. */
@@ -136,6 +137,69 @@ class ConfigStateTest {
     assertThat(view.advertisements()).extracting(a -> a.protocol()).contains(AnnounceProtocol.BGP, AnnounceProtocol.LAYER2);
   }
 
+  /** The node's own --config file, validated as the node validates it when reading it. */
+  private static LoadedConfig file(String pool) {
+    var r = io.herald.allocator.config.ConfigLoader.load(List.of(new io.herald.allocator.config.ConfigLoader.Source(
+        "values.yaml", """
+            configInline:
+              peers:
+              - {peer-address: 192.0.2.1, peer-asn: 64500, my-asn: 64501}
+              address-pools:
+              - {name: %s, protocol: bgp, addresses: [203.0.113.0/26]}
+            """.formatted(pool))));
+    assertThat(r).isInstanceOf(io.herald.allocator.config.ConfigLoader.Result.Valid.class);
+    return LoadedConfig.of(((io.herald.allocator.config.ConfigLoader.Result.Valid) r).config());
+  }
+
+  @Test
+  void theFileIsInForceUntilTheClusterHoldsAConfigurationOfItsOwn() {
+    LoadedConfig file = file("lab");
+    ConfigState fromFile = ConfigState.INITIAL.next(List.of(), Optional.of(file));
+    assertThat(fromFile.origin()).isEqualTo(ConfigOrigin.FILE);
+    assertThat(fromFile.current()).contains(file);
+    assertThat(fromFile.status()).isEqualTo(new ConfigStatus(ConfigResult.VALID, List.of(), true, false));
+    assertThat(fromFile.current().orElseThrow().view().pools()).extracting(p -> p.name()).containsExactly("lab");
+    assertThat(fromFile.next(List.of(), Optional.of(file))).as("nothing changed, nothing to tell").isEqualTo(fromFile);
+
+    // The cluster's first configuration object: the cluster's configuration wins.
+    ConfigState fromCluster = fromFile.next(List.of(pool("blue", "192.0.2.0/28"), BGP_AD, PEER), Optional.of(file));
+    assertThat(fromCluster.origin()).isEqualTo(ConfigOrigin.CLUSTER);
+    assertThat(fromCluster.current().orElseThrow().view().pools()).extracting(p -> p.name()).containsExactly("blue");
+
+    // A broken edit keeps the cluster's last valid one, not the file's.
+    ConfigState broken = fromCluster.next(List.of(pool("blue", "192.0.2.0/33"), BGP_AD, PEER), Optional.of(file));
+    assertThat(broken.origin()).isEqualTo(ConfigOrigin.CLUSTER);
+    assertThat(broken.current()).isEqualTo(fromCluster.current());
+    assertThat(broken.status().stale()).isTrue();
+
+    // Every configuration object deleted: the file's is in force again.
+    ConfigState back = broken.next(List.of(), Optional.of(file));
+    assertThat(back).isEqualTo(fromFile);
+  }
+
+  @Test
+  void anInvalidFirstClusterConfigurationLeavesTheFileInForce() {
+    LoadedConfig file = file("lab");
+    ConfigState s = ConfigState.INITIAL.next(List.of(), Optional.of(file))
+        .next(List.of(pool("blue", "192.0.2.0/28"), pool("red", "192.0.2.8/29")), Optional.of(file));
+
+    assertThat(s.origin()).isEqualTo(ConfigOrigin.FILE);
+    assertThat(s.current()).contains(file);
+    assertThat(s.status().result()).isEqualTo(ConfigResult.INVALID);
+    assertThat(s.status().loaded()).isTrue();
+    assertThat(s.status().stale()).isTrue();
+    assertThat(s.offendingObjects()).extracting(ObjectRef::name).containsExactly("red");
+  }
+
+  @Test
+  void withoutAFileAnEmptyClusterIsAnEmptyConfiguration() {
+    ConfigState s = ConfigState.INITIAL.next(List.of());
+
+    assertThat(s.origin()).isEqualTo(ConfigOrigin.CLUSTER);
+    assertThat(s.status().result()).isEqualTo(ConfigResult.VALID);
+    assertThat(s.current().orElseThrow().view().pools()).isEmpty();
+  }
+
   @Test
   void statusInvariants() {
     ObjectError e = new ObjectError(new ObjectRef("v1", "ConfigMap", "ns", "config", ""), "bad");
@@ -144,6 +208,9 @@ class ConfigStateTest {
     org.assertj.core.api.Assertions.assertThatThrownBy(() -> new ConfigStatus(ConfigResult.VALID, List.of(), true, true))
         .isInstanceOf(IllegalArgumentException.class);
     org.assertj.core.api.Assertions.assertThatThrownBy(() -> new ConfigStatus(ConfigResult.INVALID, List.of(e), false, false))
+        .isInstanceOf(IllegalArgumentException.class);
+    org.assertj.core.api.Assertions.assertThatThrownBy(
+            () -> new ConfigState(Optional.empty(), ConfigStatus.UNKNOWN, ConfigOrigin.FILE))
         .isInstanceOf(IllegalArgumentException.class);
   }
 }

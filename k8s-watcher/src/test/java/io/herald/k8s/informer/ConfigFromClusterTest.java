@@ -5,7 +5,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.fabric8.kubernetes.api.model.ConfigMapBuilder;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
+import io.herald.allocator.config.ConfigLoader;
 import io.herald.allocator.config.HeraldConfig;
+import io.herald.k8s.config.ConfigOrigin;
 import io.herald.k8s.config.ConfigResult;
 import io.herald.k8s.config.ConfigState;
 import io.herald.k8s.decision.AnnounceDecision;
@@ -64,6 +66,11 @@ class ConfigFromClusterTest {
   }
 
   private void startWatcher() {
+    startWatcher(Optional.empty());
+  }
+
+  /** Starts the informers and the watcher; with {@code file}, as a node given its own --config file. */
+  private void startWatcher(Optional<HeraldConfig> file) {
     var c = api.client();
     events = new EventRecorder(c, Clock.systemUTC(), "worker-1", Duration.ofMillis(100));
     stateWriter = new ConfigurationStateWriter(c, ConfigurationStateWriter.Target.speaker("metallb-system", "worker-1"),
@@ -71,6 +78,7 @@ class ConfigFromClusterTest {
     informers = ClusterInformers.create(c, new ClusterInformers.Settings("metallb-system", WAIT, "config"))
         .onConfigChange(states::add)
         .onConfigChange(s -> stateWriter.write(s.status()));
+    file.ifPresent(informers::fileConfig);
     decisions = kit.createTestProbe(ServiceDecision.class);
     var watcher = kit.spawn(EndpointWatcher.create(informers, AnnounceSettings.forNode("worker-1"), decisions.ref()));
     informers.start(EndpointWatcher.sink(watcher));
@@ -157,6 +165,43 @@ class ConfigFromClusterTest {
     status = configurationStateStatus();
     assertThat(status.get("result")).isEqualTo("Valid");
     assertThat(status.get("lastError")).isNull();
+  }
+
+  @Test
+  void theNodesFileIsInForceUntilTheClusterHoldsAConfigurationOfItsOwn() throws Exception {
+    var c = api.client();
+    Objects8.node(c, "worker-1", Map.of(), false);
+    Objects8.loadBalancer(c, "default", "web", "Cluster", "192.0.2.3");
+    c.discovery().v1().endpointSlices().resource(Objects8.slice("default", "web", "web-1", List.of("worker-1"))).create();
+    var loaded = ConfigLoader.load("values.yaml", """
+        configInline:
+          peers:
+          - {peer-address: 192.0.2.254, peer-asn: 64513, my-asn: 64512}
+          address-pools:
+          - {name: from-file, protocol: bgp, addresses: [192.0.2.0/28]}
+        """);
+    HeraldConfig file = ((ConfigLoader.Result.Valid) loaded).config();
+    startWatcher(Optional.of(file));
+
+    // No MetalLB configuration in the cluster: the file's is in force, and announces.
+    ConfigState fromFile = nextState();
+    assertThat(fromFile.origin()).isEqualTo(ConfigOrigin.FILE);
+    assertThat(informers.currentConfig()).contains(file);
+    assertThat(decisions.receiveMessage(WAIT).bgp().kind()).isEqualTo(AnnounceDecision.Kind.ANNOUNCE);
+    assertThat(configurationStateStatus().get("result")).isEqualTo("Valid");
+
+    // The cluster's first configuration object wins.
+    apply(c, ClusterInformers.POOLS, "from-cluster", Map.of("addresses", List.of("198.51.100.0/28")));
+    ConfigState fromCluster = nextState();
+    assertThat(fromCluster.origin()).isEqualTo(ConfigOrigin.CLUSTER);
+    assertThat(informers.currentConfig().orElseThrow().pools().pool("from-cluster")).isPresent();
+    assertThat(informers.currentConfig().orElseThrow().pools().pool("from-file")).isEmpty();
+
+    // Deleted again: back to the file's.
+    c.genericKubernetesResources(ClusterInformers.POOLS).inNamespace("metallb-system").withName("from-cluster").delete();
+    ConfigState back = nextState();
+    assertThat(back.origin()).isEqualTo(ConfigOrigin.FILE);
+    assertThat(informers.currentConfig()).contains(file);
   }
 
   @Test

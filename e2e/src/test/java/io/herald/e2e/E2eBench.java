@@ -1,0 +1,176 @@
+package io.herald.e2e;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.function.IntFunction;
+
+/**
+ * The lab's benchmark (run by {@code bench/run-e2e}; root, bird2, PostgreSQL): builds the BIRD lab
+ * with a reference BIRD speaker and prints, as a Markdown table,
+ * <ul>
+ *   <li>reaction: EndpointSlice write to the first router FIB change that uses the new node, over
+ *       {@code -Dherald.bench.changes} (200) moves of one endpoint between node1 and node2;
+ *   <li>failover: a silent node (all its traffic dropped) until the router's FIB no longer uses it,
+ *       Herald and the reference BIRD with the same 3 s hold time side by side; and SIGKILL;
+ *   <li>requests lost by a steady client during those failures and during a rolling restart.
+ * </ul>
+ * Numbers, not assertions: the tests assert the behaviour.
+ */
+public final class E2eBench {
+  private E2eBench() {}
+
+  public static void main(String[] args) throws Exception {
+    int changes = Integer.getInteger("herald.bench.changes", 200);
+    int failovers = Integer.getInteger("herald.bench.failovers", 3);
+    String loadStart = loadAverage();
+    Path dir = Files.createTempDirectory("he2e-bench-");
+    System.out.println("lab in " + dir);
+    try (Lab lab = Lab.startWithReference(Lab.RouterKind.BIRD, dir);
+        FibMonitor fib = new FibMonitor(lab.rtr)) {
+      Lab.await("reference session", Duration.ofSeconds(30), () -> lab.router.established(Lab.REFERENCE));
+      List<String> rows = new ArrayList<>();
+
+      // ---- reaction
+      lab.createService("bench", "Local", Map.of());
+      lab.setEndpoints("bench", List.of(0));
+      String ip = lab.ingress("bench");
+      String prefix = ip + "/32";
+      Lab.await("bench via node1", Duration.ofSeconds(60), () -> lab.fib(ip).equals(Lab.addresses(0)));
+      List<Double> reaction = new ArrayList<>();
+      int missed = 0;
+      for (int k = 0; k < changes; k++) {
+        int to = k % 2 == 0 ? 1 : 0;
+        String hop = Lab.nodeAddress(to);
+        fib.clear();
+        long t0 = System.nanoTime();
+        lab.setEndpoints("bench", List.of(to));
+        FibMonitor.Change c = fib.await(prefix, hops -> hops.contains(hop), 10_000);
+        if (c == null) {
+          missed++;
+        } else {
+          reaction.add((c.nanos() - t0) / 1e6);
+        }
+        // settle: the old node's withdraw lands before the next move
+        Lab.await("bench via " + hop + " only", Duration.ofSeconds(10), () -> lab.fib(ip).equals(Set.of(hop)));
+      }
+      rows.add(row("reaction: EndpointSlice update → router FIB (Herald)", reaction, missed));
+
+      // ---- failover: silent node, Herald vs the reference BIRD
+      lab.createService("web", "Cluster", Map.of());
+      lab.setEndpoints("web", List.of(0, 1, 2));
+      String web = lab.ingress("web");
+      for (int i = 0; i < 3; i++) {
+        lab.host(i, web);
+      }
+      Lab.await("web via three nodes", Duration.ofSeconds(60), () -> lab.fib(web).size() == 3);
+      List<Double> herald = new ArrayList<>();
+      List<Double> bird = new ArrayList<>();
+      int lostSilent = 0;
+      int sentSilent = 0;
+      for (int k = 0; k < failovers; k++) {
+        Proc load = lab.load(50, 12, List.of(web));
+        load.awaitLine(l -> l.startsWith("ok "), Duration.ofSeconds(30));
+        herald.add(silentLoss(lab, fib, lab.nodeNs[2], "eth0", web + "/32", Lab.nodeAddress(2)));
+        Lab.LoadResult r = Lab.LoadResult.of(load, Duration.ofSeconds(60));
+        lostSilent += r.failed();
+        sentSilent += r.failed() + r.answeredBy().values().stream().mapToInt(Integer::intValue).sum();
+        Lab.await("node3 back at the router", Duration.ofSeconds(60), () -> lab.fib(web).size() == 3);
+        bird.add(silentLoss(lab, fib, lab.refNs, "eth0", Lab.REFERENCE_PREFIX, Lab.REFERENCE));
+        Lab.await("reference back", Duration.ofSeconds(60), () -> !lab.fib("203.0.113.200").isEmpty());
+      }
+      rows.add(row("failover: silent node, hold 3 s → FIB without it (Herald node)", herald, 0));
+      rows.add(row("failover: silent node, hold 3 s → FIB without it (BIRD reference)", bird, 0));
+
+      // ---- failover: SIGKILL
+      List<Double> killed = new ArrayList<>();
+      int lostKill = 0;
+      int sentKill = 0;
+      for (int k = 0; k < failovers; k++) {
+        Lab.await("web via three nodes", Duration.ofSeconds(120), () -> lab.fib(web).size() == 3);
+        Proc load = lab.load(50, 6, List.of(web));
+        load.awaitLine(l -> l.startsWith("ok "), Duration.ofSeconds(30));
+        fib.clear();
+        long t0 = System.nanoTime();
+        lab.killNode(2);
+        FibMonitor.Change c = fib.await(web + "/32", hops -> !hops.contains(Lab.nodeAddress(2)), 30_000);
+        killed.add(c == null ? Double.NaN : (c.nanos() - t0) / 1e6);
+        Lab.LoadResult r = Lab.LoadResult.of(load, Duration.ofSeconds(60));
+        lostKill += r.failed();
+        sentKill += r.failed() + r.answeredBy().values().stream().mapToInt(Integer::intValue).sum();
+        lab.startNode(2);
+        lab.awaitNodeReady(2);
+      }
+      rows.add(row("failover: SIGKILL → FIB without it (Herald node)", killed, 0));
+
+      // ---- rolling restart under load: web (Cluster, every node) and bench (Local) with endpoints
+      // on node1 and node2, so that each Service keeps a serving node while one restarts
+      lab.setEndpoints("bench", List.of(0, 1));
+      lab.host(0, ip);
+      lab.host(1, ip);
+      Lab.await("bench via node1 and node2", Duration.ofSeconds(60), () -> lab.fib(ip).equals(Lab.addresses(0, 1)));
+      Lab.await("web via three nodes", Duration.ofSeconds(120), () -> lab.fib(web).size() == 3);
+      Proc load = lab.load(20, 600, List.of(web, ip));
+      load.awaitLine(l -> l.startsWith("ok "), Duration.ofSeconds(30));
+      for (int i = 0; i < 3; i++) {
+        lab.stopNode(i);
+        lab.startNode(i);
+        lab.awaitNodeReady(i);
+        int n = i;
+        Lab.await("node back in the FIB", Duration.ofSeconds(60), () -> lab.fib(web).contains(Lab.nodeAddress(n)));
+      }
+      load.stop(Duration.ofSeconds(5));
+      Lab.LoadResult rolling = Lab.LoadResult.soFar(load);
+      int sentRolling = rolling.failed() + rolling.answeredBy().values().stream().mapToInt(Integer::intValue).sum();
+
+      System.out.println();
+      System.out.println("load average (1, 5, 15 min) at the start: " + loadStart + ", at the end: " + loadAverage());
+      System.out.println();
+      System.out.println("| measurement | n | p50 ms | p99 ms | max ms | missed |");
+      System.out.println("|---|---:|---:|---:|---:|---:|");
+      rows.forEach(System.out::println);
+      System.out.println();
+      System.out.println("| requests lost (client at a steady rate, new connection each) | lost | sent |");
+      System.out.println("|---|---:|---:|");
+      System.out.printf("| silent node (50/s, %d failovers) | %d | %d |%n", failovers, lostSilent, sentSilent);
+      System.out.printf("| SIGKILL (50/s, %d failovers) | %d | %d |%n", failovers, lostKill, sentKill);
+      System.out.printf("| rolling restart of all three nodes (20/s) | %d | %d |%n", rolling.failed(), sentRolling);
+    }
+  }
+
+  /** The first three fields of /proc/loadavg: numbers from a shared machine mean little without them. */
+  private static String loadAverage() {
+    try {
+      String[] f = Files.readString(Path.of("/proc/loadavg")).split(" ");
+      return f[0] + " " + f[1] + " " + f[2];
+    } catch (java.io.IOException e) {
+      return "unknown";
+    }
+  }
+
+  /** Cuts {@code ifName} in {@code ns} until the router's FIB drops {@code nextHop} for {@code prefix}; heals; ms. */
+  private static double silentLoss(Lab lab, FibMonitor fib, Netns ns, String ifName, String prefix, String nextHop)
+      throws InterruptedException {
+    fib.clear();
+    long t0 = System.nanoTime();
+    ns.cut(ifName);
+    FibMonitor.Change c = fib.await(prefix, hops -> !hops.contains(nextHop), 30_000);
+    ns.heal();
+    return c == null ? Double.NaN : (c.nanos() - t0) / 1e6;
+  }
+
+  private static String row(String name, List<Double> ms, int missed) {
+    List<Double> s = new ArrayList<>(ms);
+    s.removeIf(d -> d.isNaN());
+    Collections.sort(s);
+    IntFunction<String> pct = p -> s.isEmpty() ? "-" : String.format("%.1f",
+        s.get(Math.min(s.size() - 1, (int) Math.ceil(p / 100.0 * s.size()) - 1)));
+    return String.format("| %s | %d | %s | %s | %s | %d |", name, s.size(), pct.apply(50), pct.apply(99),
+        s.isEmpty() ? "-" : String.format("%.1f", s.get(s.size() - 1)), missed + (ms.size() - s.size()));
+  }
+}
