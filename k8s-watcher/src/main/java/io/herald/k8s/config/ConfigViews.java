@@ -12,7 +12,6 @@ import io.herald.k8s.model.AddressRange;
 import io.herald.k8s.model.AdvertisementView;
 import io.herald.k8s.model.AnnounceProtocol;
 import io.herald.k8s.model.ConfigView;
-import io.herald.k8s.model.LabelSelectorView;
 import io.herald.k8s.model.PeerView;
 import io.herald.k8s.model.PoolView;
 import java.math.BigInteger;
@@ -73,23 +72,8 @@ public final class ConfigViews {
     return new PeerView(p.name(), selectors(p.nodeSelectors()));
   }
 
-  static List<LabelSelectorView> selectors(List<LabelSelector> selectors) {
-    return selectors.stream().map(ConfigViews::selector).toList();
-  }
-
-  static LabelSelectorView selector(LabelSelector s) {
-    List<LabelSelectorView.Requirement> reqs = s.matchExpressions().stream()
-        .map(r -> new LabelSelectorView.Requirement(r.key(), operator(r.operator()), r.values()))
-        .toList();
-    return new LabelSelectorView(s.matchLabels(), reqs);
-  }
-
-  private static LabelSelectorView.Operator operator(LabelSelector.Operator o) {
-    return switch (o) {
-      case IN -> LabelSelectorView.Operator.IN;
-      case NOT_IN -> LabelSelectorView.Operator.NOT_IN;
-      case EXISTS -> LabelSelectorView.Operator.EXISTS;
-      case DOES_NOT_EXIST -> LabelSelectorView.Operator.DOES_NOT_EXIST;
-    };
+  /** The allocator's selectors are the model's: one type, one matching rule. */
+  static List<LabelSelector> selectors(List<LabelSelector> selectors) {
+    return List.copyOf(selectors);
   }
 }

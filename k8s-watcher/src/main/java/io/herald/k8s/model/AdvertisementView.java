@@ -1,5 +1,6 @@
 package io.herald.k8s.model;
 
+import io.herald.allocator.pool.LabelSelector;
 import java.util.List;
 import java.util.Objects;
 
@@ -20,9 +21,9 @@ public record AdvertisementView(
     String name,
     AnnounceProtocol protocol,
     List<String> ipAddressPools,
-    List<LabelSelectorView> ipAddressPoolSelectors,
-    List<LabelSelectorView> serviceSelectors,
-    List<LabelSelectorView> nodeSelectors,
+    List<LabelSelector> ipAddressPoolSelectors,
+    List<LabelSelector> serviceSelectors,
+    List<LabelSelector> nodeSelectors,
     List<String> peers,
     List<String> interfaces) {
 
