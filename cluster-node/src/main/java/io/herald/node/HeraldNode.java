@@ -59,7 +59,7 @@ public final class HeraldNode {
     this.announcements = system.systemActorOf(NodeAnnouncements.create(settings.nodeName(), settings.nodeLabels(),
         address, transport, config), "announcements", Props.empty());
     Config c = system.settings().config();
-    this.allocations = new ShardedServiceAllocations(system, IpOwnerEntity.DEFAULT_ID,
+    this.allocations = new ShardedServiceAllocations(system, IpOwnerEntity.entityId(settings.loadBalancerClass()),
         c.getDuration("herald.ask-timeout"), c.getInt("herald.ask-attempts"));
   }
 

@@ -73,7 +73,7 @@ public final class AnnouncementFeed {
   }
 
   public static Behavior<Command> create(String nodeName, ServiceSource source,
-      ActorRef<NodeAnnouncements.Command> announcements, EventRecorder speakerEvents,
+      ActorRef<NodeAnnouncements.Command> announcements, EventRecorder speakerEvents, String speakerComponent,
       AnnouncementStatusWriter statusWriter) {
     return Behaviors.setup(ctx -> {
       Map<ServiceKey, ServiceDecision> decisions = new HashMap<>();
@@ -91,7 +91,7 @@ public final class AnnouncementFeed {
             else decisions.remove(d.key());
             boolean was = before != null && before.announces();
             if (d.announces() && !was && view.isPresent()) {
-              speakerEvents.record(MetallbEvents.nodeAssigned(ObjectRef.of(view.get()), nodeName, MetallbEvents.SPEAKER));
+              speakerEvents.record(MetallbEvents.nodeAssigned(ObjectRef.of(view.get()), nodeName, speakerComponent));
             }
             statusWriter.publish(d);
             Optional<ServiceAnnouncement> next = announcement(d, view);

@@ -4,7 +4,7 @@ import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
 import io.herald.allocator.config.HeraldConfig;
-import io.herald.k8s.event.MetallbEvents;
+import io.herald.k8s.event.EventSources;
 import io.herald.k8s.informer.ClusterInformers;
 import io.herald.k8s.informer.InformerStartException;
 import io.herald.k8s.model.AnnounceSettings;
@@ -13,6 +13,7 @@ import io.herald.k8s.watcher.DecisionConsumers;
 import io.herald.k8s.watcher.DirtySink;
 import io.herald.k8s.watcher.EndpointWatcher;
 import io.herald.k8s.write.AnnouncementStatusWriter;
+import io.herald.k8s.write.ConfigurationStateWriter;
 import io.herald.k8s.write.EventRecorder;
 import io.herald.k8s.write.ServiceStatusWriter;
 import io.herald.node.HeraldNode;
@@ -20,6 +21,7 @@ import io.herald.node.Readiness;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Collection;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -39,8 +41,9 @@ import org.slf4j.LoggerFactory;
  * Connects a running {@link HeraldNode} to a Kubernetes API: the watcher's informers feed the
  * {@link AllocationController} (IPs, Service status, controller Events) and the {@link
  * AnnouncementFeed} (BGP announcements, {@code nodeAssigned}, ServiceBGPStatus); the cluster's
- * configuration replaces the node's. Built by {@link #start}, which blocks until the informers
- * have synced; closed on shutdown.
+ * configuration replaces the node's, and each validation of it is written to this node's
+ * {@code ConfigurationState} ({@code speaker-NODE}). Built by {@link #start}, which blocks until
+ * the informers have synced; closed on shutdown.
  */
 public final class ClusterWiring implements AutoCloseable {
 
@@ -56,10 +59,11 @@ public final class ClusterWiring implements AutoCloseable {
   private final AnnouncementStatusWriter announcementStatus;
   private final EventRecorder controllerEvents;
   private final EventRecorder speakerEvents;
+  private final ConfigurationStateWriter configState;
 
   private ClusterWiring(ClusterInformers informers, SharedIndexInformer<Service> services,
       AllocationController controller, ServiceStatusWriter statusWriter, AnnouncementStatusWriter announcementStatus,
-      EventRecorder controllerEvents, EventRecorder speakerEvents) {
+      EventRecorder controllerEvents, EventRecorder speakerEvents, ConfigurationStateWriter configState) {
     this.informers = informers;
     this.services = services;
     this.controller = controller;
@@ -67,6 +71,12 @@ public final class ClusterWiring implements AutoCloseable {
     this.announcementStatus = announcementStatus;
     this.controllerEvents = controllerEvents;
     this.speakerEvents = speakerEvents;
+    this.configState = configState;
+  }
+
+  /** {@link #start(HeraldNode, KubernetesClient, ClusterInformers.Settings, EventSources)} with MetalLB's Event sources. */
+  public static ClusterWiring start(HeraldNode node, KubernetesClient client, ClusterInformers.Settings settings) {
+    return start(node, client, settings, EventSources.METALLB);
   }
 
   /**
@@ -76,31 +86,40 @@ public final class ClusterWiring implements AutoCloseable {
    *
    * @throws InformerStartException when the informers do not sync (one clear line for the user)
    */
-  public static ClusterWiring start(HeraldNode node, KubernetesClient client, ClusterInformers.Settings settings) {
+  public static ClusterWiring start(HeraldNode node, KubernetesClient client, ClusterInformers.Settings settings,
+      EventSources sources) {
     node.readiness().require(Readiness.INFORMERS_SYNCED);
     var system = node.system();
     String nodeName = node.settings().nodeName();
+    Optional<String> lbClass = node.settings().loadBalancerClass();
     ClusterInformers informers = ClusterInformers.create(client, settings);
     var statusWriter = new ServiceStatusWriter(client);
     var controllerEvents = new EventRecorder(client, Clock.systemUTC(), "", EVENT_INTERVAL);
     var speakerEvents = new EventRecorder(client, Clock.systemUTC(), nodeName, EVENT_INTERVAL);
     var announcementStatus = new AnnouncementStatusWriter(client, settings.metallbNamespace(), nodeName);
     announcementStatus.adopt();
+    var configState = new ConfigurationStateWriter(client,
+        ConfigurationStateWriter.Target.speaker(settings.metallbNamespace(), nodeName), Optional.of(speakerEvents),
+        sources.speaker(), Clock.systemUTC());
 
     ActorRef<AnnouncementFeed.Command> feed = system.systemActorOf(
-        AnnouncementFeed.create(nodeName, informers, node.announcements(), speakerEvents, announcementStatus),
+        AnnouncementFeed.create(nodeName, informers, node.announcements(), speakerEvents, sources.speaker(),
+            announcementStatus),
         "k8s-announcement-feed", Props.empty());
     var decisions = system.systemActorOf(DecisionConsumers.create(d -> feed.tell(new AnnouncementFeed.Decided(d))),
         "k8s-decisions", Props.empty());
     ActorRef<EndpointWatcher.Command> watcher = system.systemActorOf(
-        EndpointWatcher.create(informers, AnnounceSettings.forNode(nodeName), decisions), "k8s-endpoint-watcher",
+        EndpointWatcher.create(informers, new AnnounceSettings(nodeName, lbClass, false), decisions), "k8s-endpoint-watcher",
         Props.empty());
 
     Cluster cluster = Cluster.get(system);
     String self = cluster.selfMember().address().toString();
     SharedIndexInformer<Service> services = client.services().inAnyNamespace().runnableInformer(0);
     var controller = new AllocationController(services, node.allocations(), informers::namespaceLabels, statusWriter,
-        controllerEvents, () -> upMembers(cluster), self);
+        controllerEvents, sources.controller(), lbClass, () -> upMembers(cluster), self);
+
+    // Every validation of the cluster's configuration, valid or not, as MetalLB's ConfigurationState.
+    informers.onConfigChange(state -> configState.write(state.status()));
 
     // Each valid cluster configuration replaces the node's (pools first, in the IP owner); then
     // every Service is converged again, as MetalLB's controller does after a config change.
@@ -147,10 +166,12 @@ public final class ClusterWiring implements AutoCloseable {
       lastApply.get().get(settings.startTimeout().toMillis(), TimeUnit.MILLISECONDS);
       awaitUp(cluster, settings.startTimeout());
     } catch (InformerStartException e) {
-      close(informers, services, controller, statusWriter, announcementStatus, controllerEvents, speakerEvents);
+      close(informers, services, controller, statusWriter, announcementStatus, configState, controllerEvents,
+          speakerEvents);
       throw e;
     } catch (Exception e) {
-      close(informers, services, controller, statusWriter, announcementStatus, controllerEvents, speakerEvents);
+      close(informers, services, controller, statusWriter, announcementStatus, configState, controllerEvents,
+          speakerEvents);
       throw new InformerStartException("cluster configuration not applied: " + e, e);
     }
     controller.start();
@@ -163,8 +184,9 @@ public final class ClusterWiring implements AutoCloseable {
     node.readiness().set(Readiness.INFORMERS_SYNCED, true);
     log.info("reading the cluster: {} Services, configuration {}", informers.services().size(),
         informers.configStatus().result());
+    configState.write(informers.configStatus());
     return new ClusterWiring(informers, services, controller, statusWriter, announcementStatus, controllerEvents,
-        speakerEvents);
+        speakerEvents, configState);
   }
 
   private static Collection<String> upMembers(Cluster cluster) {
@@ -200,6 +222,7 @@ public final class ClusterWiring implements AutoCloseable {
 
   @Override
   public void close() {
-    close(controller, services, informers, statusWriter, announcementStatus, controllerEvents, speakerEvents);
+    close(controller, services, informers, statusWriter, announcementStatus, configState, controllerEvents,
+        speakerEvents);
   }
 }

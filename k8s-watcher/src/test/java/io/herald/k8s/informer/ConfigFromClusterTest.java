@@ -119,7 +119,7 @@ class ConfigFromClusterTest {
     assertThat(informers.configStale()).isFalse();
     Map<?, ?> status = configurationStateStatus();
     assertThat(status.get("result")).isEqualTo("Valid");
-    assertThat(status.get("lastError")).isNull();
+    assertThat(status.get("errorSummary")).isNull();
     assertThat(condition(status).get("status")).isEqualTo("True");
 
     // Broken: a prefix length that does not exist. The whole edit is rejected.
@@ -131,7 +131,7 @@ class ConfigFromClusterTest {
     assertThat(informers.configStale()).isTrue();
     status = configurationStateStatus();
     assertThat(status.get("result")).isEqualTo("Invalid");
-    assertThat((String) status.get("lastError"))
+    assertThat((String) status.get("errorSummary"))
         .startsWith("IPAddressPool metallb-system/default: spec.addresses[0]")
         .contains("192.0.2.0/33");
     assertThat(condition(status).get("status")).isEqualTo("False");
@@ -156,7 +156,7 @@ class ConfigFromClusterTest {
         .isEqualTo("192.0.2.0/27");
     status = configurationStateStatus();
     assertThat(status.get("result")).isEqualTo("Valid");
-    assertThat(status.get("lastError")).isNull();
+    assertThat(status.get("errorSummary")).isNull();
   }
 
   @Test
