@@ -26,7 +26,10 @@ import tools.jackson.databind.node.ObjectNode;
  *       asks for protobuf and then decodes the JSON as protobuf;
  *   <li>list responses get their typed kind ({@code EventList}, not {@code List}), otherwise the
  *       typed decoder in kubectl silently yields no items;
- *   <li>field selectors on lists are evaluated here, since the mock only knows name and namespace.
+ *   <li>field selectors on lists are evaluated here, since the mock only knows name and namespace;
+ *   <li>a JSON merge patch's {@code null} removes the member (RFC 7386 section 2), as the API
+ *       server does; the mock stores the {@code null} instead, which no Kubernetes client expects
+ *       (an annotation with a null value).
  * </ol>
  */
 final class SandboxDispatcher extends Dispatcher {
@@ -89,6 +92,7 @@ final class SandboxDispatcher extends Dispatcher {
 
     MockResponse response = delegate.dispatch(forwarded);
     if (response.getWebSocketListener() != null || response.getBody() == null) return response;
+    if (isMergePatch(request) && response.code() == 200) response = dropNulls(request, response);
     if (list && response.code() == 200) {
       byte[] rewritten = typedList(response.getBody().getBytes(), resource.get().resource(), selector);
       if (rewritten != null) {
@@ -130,6 +134,45 @@ final class SandboxDispatcher extends Dispatcher {
     kept.forEach(items::add);
     if (!list.has("metadata")) list.putObject("metadata");
     return json.writeValueAsBytes(list);
+  }
+
+  private static boolean isMergePatch(RecordedRequest request) {
+    String type = request.getHeader("Content-Type");
+    return request.method() == HttpMethod.PATCH && type != null && type.startsWith("application/merge-patch+json");
+  }
+
+  /**
+   * After a merge patch: if the stored object kept {@code null} members, stores it again without
+   * them (a PUT of the patched object at the same path) and answers with that.
+   */
+  private MockResponse dropNulls(RecordedRequest request, MockResponse patched) {
+    JsonNode tree;
+    try {
+      tree = json.readTree(patched.getBody().getBytes());
+    } catch (JacksonException e) {
+      return patched;
+    }
+    if (!removeNulls(tree)) return patched;
+    RecordedRequest put = new RecordedRequest(request.getHttpVersion(), HttpMethod.PUT, request.getPath(),
+        request.getHeaders(), new io.fabric8.mockwebserver.http.Buffer(json.writeValueAsBytes(tree)));
+    return delegate.dispatch(put);
+  }
+
+  /** Removes every null member of every object in {@code node}; whether any was removed. */
+  static boolean removeNulls(JsonNode node) {
+    boolean removed = false;
+    if (node instanceof ObjectNode o) {
+      List<String> nulls = new ArrayList<>();
+      for (var e : o.properties()) {
+        if (e.getValue().isNull()) nulls.add(e.getKey());
+        else removed |= removeNulls(e.getValue());
+      }
+      nulls.forEach(o::remove);
+      removed |= !nulls.isEmpty();
+    } else if (node instanceof ArrayNode a) {
+      for (JsonNode item : a) removed |= removeNulls(item);
+    }
+    return removed;
   }
 
   private static boolean isWatch(String query) {
