@@ -70,7 +70,7 @@ class ContainerImageIT {
 
       Run validate = inChroot(rootfs, config, entrypoint, "config", "validate", "/tmp/seed-values.yaml");
       assertThat(validate.code()).as(validate.output()).isZero();
-      assertThat(validate.output()).contains("/tmp/seed-values.yaml");
+      assertThat(validate.output()).startsWith("valid: ").contains("2 pools");
     } finally {
       Run umount = run(dir.resolve("umount.log"), 30, "umount", proc.toString());
       if (umount.code() != 0) run(dir.resolve("umount.log"), 30, "umount", "-l", proc.toString());

@@ -99,7 +99,7 @@ class NodeFromChartIT {
     int sandboxPort = freePort();
     Path seed = dir.resolve("seed-values.yaml");
     Files.writeString(seed, Files.readString(HeraldChart.SEED_VALUES, StandardCharsets.UTF_8)
-        .replace("peer-address: 192.0.2.1", "peer-address: 127.0.0.2\n      peer-port: " + freePort()),
+        .replace("peer-address: 192.0.2.1", "peer-address: 127.0.0.2\n      peer-port: " + closedPeerPort()),
         StandardCharsets.UTF_8);
     String rendered = HeraldChart.template(List.of(seed),
         Map.of("cluster.remotingPort", String.valueOf(remoting), "management.port", String.valueOf(management)));
@@ -241,6 +241,18 @@ class NodeFromChartIT {
       out = out.replace(e.getKey() + "/", e.getValue() + "/");
     }
     return out;
+  }
+
+  /** A loopback port nothing listens on, within MetalLB's peer-port range (at most 16384). */
+  private static int closedPeerPort() throws IOException {
+    for (int port = 16384; port > 1024; port--) {
+      try (ServerSocket s = new ServerSocket(port, 1, java.net.InetAddress.getByName("127.0.0.2"))) {
+        return port;
+      } catch (IOException inUse) {
+        // try the next one
+      }
+    }
+    throw new IOException("no free port below 16385 on 127.0.0.2");
   }
 
   private static int freePort() throws IOException {

@@ -90,9 +90,10 @@ final class SandboxDispatcher extends Dispatcher {
       }
     }
 
-    MockResponse response = delegate.dispatch(forwarded);
+    MockResponse response = isMergePatch(request) && resource.isPresent() && !rawPath.endsWith("/status")
+        ? mergePatch(request).orElseGet(() -> delegate.dispatch(request))
+        : delegate.dispatch(forwarded);
     if (response.getWebSocketListener() != null || response.getBody() == null) return response;
-    if (isMergePatch(request) && response.code() == 200) response = dropNulls(request, response);
     if (list && response.code() == 200) {
       byte[] rewritten = typedList(response.getBody().getBytes(), resource.get().resource(), selector);
       if (rewritten != null) {
@@ -142,20 +143,35 @@ final class SandboxDispatcher extends Dispatcher {
   }
 
   /**
-   * After a merge patch: if the stored object kept {@code null} members, stores it again without
-   * them (a PUT of the patched object at the same path) and answers with that.
+   * A JSON merge patch applied here (RFC 7386 section 2) and stored with a PUT of the result, so
+   * that a {@code null} removes the member; empty when the object cannot be read (the mock then
+   * answers the PATCH itself, e.g. with 404).
    */
-  private MockResponse dropNulls(RecordedRequest request, MockResponse patched) {
-    JsonNode tree;
+  private Optional<MockResponse> mergePatch(RecordedRequest request) {
+    var none = new io.fabric8.mockwebserver.http.Buffer();
+    MockResponse current = delegate.dispatch(
+        new RecordedRequest(request.getHttpVersion(), HttpMethod.GET, request.getPath(), request.getHeaders(), none));
+    if (current.code() != 200 || current.getBody() == null) return Optional.empty();
+    JsonNode merged;
     try {
-      tree = json.readTree(patched.getBody().getBytes());
+      merged = merge(json.readTree(current.getBody().getBytes()), json.readTree(request.getBody().getBytes()));
     } catch (JacksonException e) {
-      return patched;
+      return Optional.of(json(400, status(400, "BadRequest", "invalid merge patch: " + e.getOriginalMessage())));
     }
-    if (!removeNulls(tree)) return patched;
-    RecordedRequest put = new RecordedRequest(request.getHttpVersion(), HttpMethod.PUT, request.getPath(),
-        request.getHeaders(), new io.fabric8.mockwebserver.http.Buffer(json.writeValueAsBytes(tree)));
-    return delegate.dispatch(put);
+    removeNulls(merged);
+    return Optional.of(delegate.dispatch(new RecordedRequest(request.getHttpVersion(), HttpMethod.PUT,
+        request.getPath(), request.getHeaders(), new io.fabric8.mockwebserver.http.Buffer(json.writeValueAsBytes(merged)))));
+  }
+
+  /** RFC 7386 MergePatch(target, patch). */
+  static JsonNode merge(JsonNode target, JsonNode patch) {
+    if (!(patch instanceof ObjectNode p)) return patch;
+    ObjectNode t = target instanceof ObjectNode o ? o : tools.jackson.databind.node.JsonNodeFactory.instance.objectNode();
+    for (var e : p.properties()) {
+      if (e.getValue().isNull()) t.remove(e.getKey());
+      else t.set(e.getKey(), merge(t.get(e.getKey()), e.getValue()));
+    }
+    return t;
   }
 
   /** Removes every null member of every object in {@code node}; whether any was removed. */
