@@ -140,6 +140,11 @@ class NodeFromChartIT {
       pb.environment().putAll(launch.env());
       node = pb.start();
       awaitReady(node, management);
+      // /ready turns 200 as the wiring finishes, just before the line is printed.
+      long printed = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+      while (!log().contains("node chart-it-node up") && node.isAlive() && System.nanoTime() < printed) {
+        Thread.sleep(200);
+      }
       assertThat(log()).contains("node chart-it-node up");
 
       // It reads the cluster: the validation of the cluster's configuration is in the sandbox.
