@@ -206,9 +206,15 @@ class ClusterWiringSandboxTest {
     return events(service).stream().filter(e -> reason.equals(e.getReason())).toList();
   }
 
+  /** A merge patch, with no resourceVersion: the node writes the Service's status meanwhile. */
+  private void mergePatch(String name, String patch) {
+    client.services().inNamespace("default").withName(name).patch(
+        io.fabric8.kubernetes.client.dsl.base.PatchContext.of(io.fabric8.kubernetes.client.dsl.base.PatchType.JSON_MERGE),
+        patch);
+  }
+
   private void touch(String name) {
-    client.services().inNamespace("default").withName(name)
-        .edit(svc -> new ServiceBuilder(svc).editMetadata().addToLabels("touched", "yes").endMetadata().build());
+    mergePatch(name, "{\"metadata\":{\"labels\":{\"touched\":\"yes\"}}}");
   }
 
   /**
@@ -255,11 +261,9 @@ class ClusterWiringSandboxTest {
     assertThat(events("marker", "deprecatedAnnotation")).isEmpty();
 
     // Fixed, then broken again: a new occurrence is recorded (and counted on the same Event).
-    client.services().inNamespace("default").withName("lost").edit(svc -> new ServiceBuilder(svc).editMetadata()
-        .addToAnnotations("metallb.io/address-pool", "public").endMetadata().build());
+    mergePatch("lost", "{\"metadata\":{\"annotations\":{\"metallb.io/address-pool\":\"public\"}}}");
     assertThat(within(PUBLIC, ingress("lost"))).isTrue();
-    client.services().inNamespace("default").withName("lost").edit(svc -> new ServiceBuilder(svc).editMetadata()
-        .addToAnnotations("metallb.io/address-pool", "nowhere").endMetadata().build());
+    mergePatch("lost", "{\"metadata\":{\"annotations\":{\"metallb.io/address-pool\":\"nowhere\"}}}");
     Collector.await("AllocationFailed recorded again", () -> {
       try {
         wiring.drainEvents();

@@ -159,8 +159,21 @@ final class SandboxDispatcher extends Dispatcher {
       return Optional.of(json(400, status(400, "BadRequest", "invalid merge patch: " + e.getOriginalMessage())));
     }
     removeNulls(merged);
+    // The stored version was read just now; a merge patch without one of its own applies to
+    // whatever is stored, as on the API server, so a write in between must not fail it.
+    JsonNode patchVersion = readPatchVersion(request);
+    if (merged.get("metadata") instanceof ObjectNode meta && patchVersion == null) meta.remove("resourceVersion");
     return Optional.of(delegate.dispatch(new RecordedRequest(request.getHttpVersion(), HttpMethod.PUT,
         request.getPath(), request.getHeaders(), new io.fabric8.mockwebserver.http.Buffer(json.writeValueAsBytes(merged)))));
+  }
+
+  private JsonNode readPatchVersion(RecordedRequest request) {
+    try {
+      JsonNode v = json.readTree(request.getBody().getBytes()).path("metadata").get("resourceVersion");
+      return v == null || v.isNull() ? null : v;
+    } catch (JacksonException e) {
+      return null;
+    }
   }
 
   /** RFC 7386 MergePatch(target, patch). */
