@@ -66,7 +66,7 @@ public final class HeraldNode {
     this.l2 = system.systemActorOf(L2Speaker.create(l2Counters, L2Interfaces.DEFAULT_EXCLUDES, true), "l2-speaker",
         Props.empty());
     Config c = system.settings().config();
-    this.allocations = new ShardedServiceAllocations(system, IpOwnerEntity.DEFAULT_ID,
+    this.allocations = new ShardedServiceAllocations(system, IpOwnerEntity.entityId(settings.loadBalancerClass()),
         c.getDuration("herald.ask-timeout"), c.getInt("herald.ask-attempts"));
   }
 

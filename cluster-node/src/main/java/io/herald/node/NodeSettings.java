@@ -22,6 +22,8 @@ import java.util.Optional;
  * @param kubeconfig the Kubernetes client configuration, handed to the watcher
  * @param bootstrap form the cluster with Pekko Management cluster bootstrap and Kubernetes API
  *     discovery instead of seed nodes
+ * @param loadBalancerClass handle only Services whose {@code spec.loadBalancerClass} is this one;
+ *     empty: only Services without a class (MetalLB's {@code --lb-class})
  */
 public record NodeSettings(
     String nodeName,
@@ -32,7 +34,8 @@ public record NodeSettings(
     Journal journal,
     Duration drainTime,
     Optional<Path> kubeconfig,
-    Optional<KubernetesBootstrap> bootstrap) {
+    Optional<KubernetesBootstrap> bootstrap,
+    Optional<String> loadBalancerClass) {
 
   public NodeSettings {
     Objects.requireNonNull(nodeName);
@@ -50,6 +53,17 @@ public record NodeSettings(
     if (bootstrap.isPresent() && !seedNodes.isEmpty()) {
       throw new IllegalArgumentException("seed nodes and Kubernetes bootstrap exclude each other");
     }
+    Objects.requireNonNull(loadBalancerClass);
+    if (loadBalancerClass.filter(String::isBlank).isPresent()) {
+      throw new IllegalArgumentException("load balancer class must not be blank");
+    }
+  }
+
+  /** Settings for Services without a {@code loadBalancerClass}. */
+  public NodeSettings(String nodeName, Map<String, String> nodeLabels, InetSocketAddress bind, InetSocketAddress http,
+      List<InetSocketAddress> seedNodes, Journal journal, Duration drainTime, Optional<Path> kubeconfig,
+      Optional<KubernetesBootstrap> bootstrap) {
+    this(nodeName, nodeLabels, bind, http, seedNodes, journal, drainTime, kubeconfig, bootstrap, Optional.empty());
   }
 
   /**

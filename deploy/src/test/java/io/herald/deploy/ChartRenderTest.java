@@ -279,6 +279,37 @@ class ChartRenderTest {
 
   // ---------------------------------------------------------------------------------------------
 
+  @Test
+  void theNodeReadsItsNamespaceAndNamesItsEventSources() {
+    JsonNode c = onlyContainer(SEED.one("DaemonSet"));
+    assertThat(args(c)).contains("--namespace=$(POD_NAMESPACE)", "--event-component-speaker=metallb-speaker",
+        "--event-component-controller=metallb-controller");
+    assertThat(env(c, "POD_NAMESPACE").at("/valueFrom/fieldRef/fieldPath").asString()).isEqualTo("metadata.namespace");
+
+    Manifests renamed = HeraldChart.render(List.of(),
+        Map.of("events.speakerComponent", "herald-speaker", "events.controllerComponent", "herald-controller"));
+    assertThat(args(onlyContainer(renamed.one("DaemonSet"))))
+        .contains("--event-component-speaker=herald-speaker", "--event-component-controller=herald-controller");
+  }
+
+  @Test
+  void theDefaultImageIsTheOneTheImageBuildWrites() throws Exception {
+    // cluster-node's -Pimage profile names the image <repository>:<project version>; the chart's
+    // default is speaker.image.repository with the tag defaulting to appVersion.
+    String pom = java.nio.file.Files.readString(HeraldChart.MODULE.getParent().resolve("cluster-node/pom.xml"));
+    java.util.regex.Matcher name = java.util.regex.Pattern
+        .compile("<herald.image.name>([^<]+):\\$\\{project.version}</herald.image.name>").matcher(pom);
+    assertThat(name.find()).as("herald.image.name in cluster-node/pom.xml").isTrue();
+    String rootPom = java.nio.file.Files.readString(HeraldChart.MODULE.getParent().resolve("pom.xml"));
+    java.util.regex.Matcher version = java.util.regex.Pattern
+        .compile("<artifactId>herald-parent</artifactId>\\s*<version>([^<]+)</version>").matcher(rootPom);
+    assertThat(version.find()).isTrue();
+    JsonNode chart = HeraldChart.readYaml(HeraldChart.DIR.resolve("Chart.yaml"));
+    assertThat(chart.path("appVersion").asString()).isEqualTo(version.group(1));
+    JsonNode c = onlyContainer(SEED.one("DaemonSet"));
+    assertThat(c.path("image").asString()).isEqualTo(name.group(1) + ":" + version.group(1));
+  }
+
   static JsonNode onlyContainer(JsonNode ds) {
     JsonNode cs = ds.at("/spec/template/spec/containers");
     assertThat(cs.size()).isEqualTo(1);

@@ -50,6 +50,140 @@ class NodeFromChartIT {
     // ci/layer2-values.yaml has no BGP peers, so the node dials nothing.
     Manifests m = HeraldChart.render(List.of(HeraldChart.DIR.resolve("ci/layer2-values.yaml")),
         Map.of("cluster.remotingPort", String.valueOf(remoting), "management.port", String.valueOf(management)));
+    Launch launch = launch(m, List.of());
+    List<String> command = launch.command();
+    Path etc = dir.resolve("etc-herald");
+    Path varLib = dir.resolve("var-lib-herald");
+    assertThat(command).contains("--node-name=chart-it-node", "--bind=127.0.0.1:" + remoting,
+        "--http=127.0.0.1:" + management, "--config=" + etc.resolve("config.yaml"),
+        "--journal=h2:" + varLib.resolve("journal"));
+
+    ProcessBuilder pb = new ProcessBuilder(command).redirectErrorStream(true)
+        .redirectOutput(dir.resolve("node.log").toFile());
+    pb.environment().putAll(launch.env());
+    Process p = pb.start();
+    try {
+      HttpClient http = HttpClient.newHttpClient();
+      URI ready = URI.create("http://127.0.0.1:" + management + "/ready");
+      int status = 0;
+      // A bound on waiting, not a speed assertion: the JVM and the cluster start in a few seconds.
+      long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(90);
+      while (status != 200 && p.isAlive() && System.nanoTime() < deadline) {
+        Thread.sleep(500);
+        status = get(http, ready);
+      }
+      assertThat(status).as(log()).isEqualTo(200);
+      assertThat(get(http, URI.create("http://127.0.0.1:" + management + "/alive"))).isEqualTo(200);
+      assertThat(log()).contains("node chart-it-node up", "1 pool, 11 addresses");
+      p.destroy(); // SIGTERM, as the kubelet sends
+      assertThat(p.waitFor(60, TimeUnit.SECONDS)).isTrue();
+      assertThat(p.exitValue()).as(log()).isZero();
+    } finally {
+      p.destroyForcibly();
+    }
+  }
+
+  /**
+   * The chart rendered with the seed's values (its BGP peer moved to a loopback port nothing
+   * listens on, so the node dials nothing off this machine) is applied with real kubectl to the
+   * sandbox API; a node started with the rendered arguments and the sandbox's kubeconfig reads the
+   * cluster, comes up ready and writes its ConfigurationState.
+   */
+  @Test
+  void chartAppliedWithKubectlToTheSandboxRunsANodeThatComesUpReady() throws Exception {
+    assumeTrue(Files.isRegularFile(ROOT.resolve("cluster-node/target/herald-node.jar")),
+        "cluster-node/target/herald-node.jar not built: run mvn -DskipTests package first");
+    assumeTrue(Kubectl.available(), "kubectl not on the PATH");
+    int remoting = freePort();
+    int management = freePort();
+    int sandboxPort = freePort();
+    Path seed = dir.resolve("seed-values.yaml");
+    Files.writeString(seed, Files.readString(HeraldChart.SEED_VALUES, StandardCharsets.UTF_8)
+        .replace("peer-address: 192.0.2.1", "peer-address: 127.0.0.2\n      peer-port: " + closedPeerPort()),
+        StandardCharsets.UTF_8);
+    String rendered = HeraldChart.template(List.of(seed),
+        Map.of("cluster.remotingPort", String.valueOf(remoting), "management.port", String.valueOf(management)));
+    Path manifests = Files.writeString(dir.resolve("rendered.yaml"), rendered, StandardCharsets.UTF_8);
+    Manifests m = new Manifests(HeraldChart.parseAll(rendered));
+
+    Path kubeconfig = dir.resolve("sandbox.kubeconfig");
+    Process sandbox = new ProcessBuilder(ROOT.resolve("bin/herald").toString(), "sandbox-api", "--bind", "127.0.0.1",
+        "--port", String.valueOf(sandboxPort), "--kubeconfig-out", kubeconfig.toString())
+        .redirectErrorStream(true).redirectOutput(dir.resolve("sandbox.log").toFile()).start();
+    Process node = null;
+    try {
+      long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+      while (!Files.isRegularFile(kubeconfig) && sandbox.isAlive() && System.nanoTime() < deadline) {
+        Thread.sleep(200);
+      }
+      assertThat(kubeconfig).as(Files.readString(dir.resolve("sandbox.log"))).isRegularFile();
+      Kubectl kubectl = new Kubectl(kubeconfig);
+
+      Kubectl.Result apply = kubectl.run("apply", "--validate=false", "-f", manifests.toString());
+      assertThat(apply.code()).as(apply.output()).isZero();
+      for (JsonNode o : m.objects()) {
+        String kind = o.path("kind").asString();
+        String name = o.at("/metadata/name").asString();
+        String ns = o.at("/metadata/namespace").asString("");
+        Kubectl.Result get = ns.isEmpty() ? kubectl.run("get", kind, name, "-o", "name")
+            : kubectl.run("get", kind, name, "-n", ns, "-o", "name");
+        assertThat(get.code()).as("%s %s/%s stored: %s", kind, ns, name, get.output()).isZero();
+      }
+      assertThat(m.objects()).extracting(o -> o.path("kind").asString())
+          .contains("DaemonSet", "ServiceAccount", "ConfigMap", "Service", "ClusterRole", "ClusterRoleBinding",
+              "Role", "RoleBinding", "CustomResourceDefinition");
+
+      Launch launch = launch(m, List.of("--kubeconfig=" + kubeconfig, "--informer-timeout=60s"));
+      assertThat(launch.command()).contains("--namespace=" + HeraldChart.NAMESPACE).as("the chart names the namespace");
+      ProcessBuilder pb = new ProcessBuilder(launch.command()).redirectErrorStream(true)
+          .redirectOutput(dir.resolve("node.log").toFile());
+      pb.environment().putAll(launch.env());
+      node = pb.start();
+      awaitReady(node, management);
+      // /ready turns 200 as the wiring finishes, just before the line is printed.
+      long printed = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+      while (!log().contains("node chart-it-node up") && node.isAlive() && System.nanoTime() < printed) {
+        Thread.sleep(200);
+      }
+      assertThat(log()).contains("node chart-it-node up");
+
+      // It reads the cluster: the validation of the cluster's configuration is in the sandbox.
+      Kubectl.Result state = kubectl.run("get", "configurationstates.metallb.io", "speaker-chart-it-node",
+          "-n", HeraldChart.NAMESPACE, "-o", "jsonpath={.status.result}");
+      assertThat(state.code()).as(state.output() + log()).isZero();
+      assertThat(state.output().strip()).isEqualTo("Valid");
+
+      node.destroy();
+      assertThat(node.waitFor(60, TimeUnit.SECONDS)).isTrue();
+      assertThat(node.exitValue()).as(log()).isZero();
+    } finally {
+      if (node != null) node.destroyForcibly();
+      sandbox.destroy();
+      if (!sandbox.waitFor(20, TimeUnit.SECONDS)) sandbox.destroyForcibly();
+    }
+  }
+
+  private void awaitReady(Process p, int management) throws Exception {
+    HttpClient http = HttpClient.newHttpClient();
+    URI ready = URI.create("http://127.0.0.1:" + management + "/ready");
+    int status = 0;
+    // A bound on waiting, not a speed assertion: the JVM and the cluster start in a few seconds.
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
+    while (status != 200 && p.isAlive() && System.nanoTime() < deadline) {
+      Thread.sleep(500);
+      status = get(http, ready);
+    }
+    assertThat(status).as(log()).isEqualTo(200);
+  }
+
+  /** The command line and environment of the rendered DaemonSet's container, on this machine. */
+  record Launch(List<String> command, Map<String, String> env) {}
+
+  /**
+   * The pod's mounts become temporary directories (the ConfigMap's file written into one) and
+   * the downward API values loopback ones; {@code extraArgs} are appended.
+   */
+  private Launch launch(Manifests m, List<String> extraArgs) throws IOException {
     JsonNode c = ChartRenderTest.onlyContainer(m.one("DaemonSet"));
 
     Path etc = Files.createDirectories(dir.resolve("etc-herald"));
@@ -77,33 +211,8 @@ class NodeFromChartIT {
       }
       command.add(remount(expand(arg, env), mounts));
     }
-    assertThat(command).contains("--node-name=chart-it-node", "--bind=127.0.0.1:" + remoting,
-        "--http=127.0.0.1:" + management, "--config=" + etc.resolve("config.yaml"),
-        "--journal=h2:" + varLib.resolve("journal"));
-
-    ProcessBuilder pb = new ProcessBuilder(command).redirectErrorStream(true)
-        .redirectOutput(dir.resolve("node.log").toFile());
-    pb.environment().putAll(env);
-    Process p = pb.start();
-    try {
-      HttpClient http = HttpClient.newHttpClient();
-      URI ready = URI.create("http://127.0.0.1:" + management + "/ready");
-      int status = 0;
-      // A bound on waiting, not a speed assertion: the JVM and the cluster start in a few seconds.
-      long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(90);
-      while (status != 200 && p.isAlive() && System.nanoTime() < deadline) {
-        Thread.sleep(500);
-        status = get(http, ready);
-      }
-      assertThat(status).as(log()).isEqualTo(200);
-      assertThat(get(http, URI.create("http://127.0.0.1:" + management + "/alive"))).isEqualTo(200);
-      assertThat(log()).contains("node chart-it-node up", "1 pool, 11 addresses");
-      p.destroy(); // SIGTERM, as the kubelet sends
-      assertThat(p.waitFor(60, TimeUnit.SECONDS)).isTrue();
-      assertThat(p.exitValue()).as(log()).isZero();
-    } finally {
-      p.destroyForcibly();
-    }
+    command.addAll(extraArgs);
+    return new Launch(command, env);
   }
 
   private String log() throws IOException {
@@ -137,6 +246,18 @@ class NodeFromChartIT {
       out = out.replace(e.getKey() + "/", e.getValue() + "/");
     }
     return out;
+  }
+
+  /** A loopback port nothing listens on, within MetalLB's peer-port range (at most 16384). */
+  private static int closedPeerPort() throws IOException {
+    for (int port = 16384; port > 1024; port--) {
+      try (ServerSocket s = new ServerSocket(port, 1, java.net.InetAddress.getByName("127.0.0.2"))) {
+        return port;
+      } catch (IOException inUse) {
+        // try the next one
+      }
+    }
+    throw new IOException("no free port below 16385 on 127.0.0.2");
   }
 
   private static int freePort() throws IOException {

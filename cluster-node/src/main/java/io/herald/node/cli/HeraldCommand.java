@@ -34,14 +34,15 @@ public final class HeraldCommand implements Runnable {
 
   /**
    * Bad flags give one line naming the problem (scripts and people read the first line), and
-   * exit code 2, the usage-error convention.
+   * the command's usage-error exit code: 2 by convention, 1 for {@code herald node}, whose
+   * supervisor treats every failure to start alike.
    */
   private static int badUsage(CommandLine.ParameterException e, String[] args) {
     CommandLine cmd = e.getCommandLine();
     String path = cmd.getCommandSpec().qualifiedName();
     cmd.getErr().println(path + ": " + e.getMessage() + " (see '" + path + " --help')");
     cmd.getErr().flush();
-    return 2;
+    return cmd.getCommandSpec().exitCodeOnInvalidInput();
   }
 
   /** A command that fails at run time (a port in use, an unreadable file): one line, exit 1. */

@@ -7,6 +7,8 @@ import io.fabric8.kubernetes.client.Config;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
 import io.fabric8.kubernetes.client.KubernetesClientException;
+import io.herald.k8s.event.EventSources;
+import io.herald.k8s.event.MetallbEvents;
 import io.herald.k8s.informer.ClusterInformers;
 import io.herald.k8s.informer.InformerStartException;
 import io.herald.node.HeraldNode;
@@ -40,9 +42,13 @@ import picocli.CommandLine.Option;
     name = "node",
     mixinStandardHelpOptions = true,
     sortOptions = false,
+    // A node that cannot start is one failure to its supervisor (kubelet, systemd), whatever the
+    // cause: bad flags exit 1 like an unreachable API or an invalid configuration.
+    exitCodeOnInvalidInput = 1,
     description = {
         "Run a Herald node: join the cluster, own Service IPs, announce them to the BGP peers.",
-        "SIGTERM drains (RFC 8326 graceful shutdown), withdraws, closes the sessions, leaves the cluster and exits 0."})
+        "SIGTERM drains (RFC 8326 graceful shutdown), withdraws, closes the sessions, leaves the cluster and exits 0.",
+        "Exit codes: 0 stopped by a signal, 1 anything that kept it from starting or running."})
 public final class NodeCommand implements Callable<Integer> {
 
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
@@ -114,6 +120,29 @@ public final class NodeCommand implements Callable<Integer> {
           "Layer 2 IPs then move to another node in under a second."})
   boolean fastFailureDetection;
 
+  @Option(names = "--lb-class", paramLabel = "NAME", defaultValue = "${env:HERALD_LOAD_BALANCER_CLASS}",
+      description = {"Handle only Services whose spec.loadBalancerClass is NAME; without it (or empty), only Services",
+          "without a class, as MetalLB's --lb-class (default: the environment variable HERALD_LOAD_BALANCER_CLASS)."})
+  String loadBalancerClass;
+
+  @Option(names = "--event-component-speaker", paramLabel = "NAME", defaultValue = MetallbEvents.SPEAKER,
+      description = "source.component of the Events about announcing and configuration (default ${DEFAULT-VALUE}).")
+  String speakerComponent;
+
+  @Option(names = "--event-component-controller", paramLabel = "NAME", defaultValue = MetallbEvents.CONTROLLER,
+      description = "source.component of the Events about addresses and annotations (default ${DEFAULT-VALUE}).")
+  String controllerComponent;
+
+  /** The Events' source components; throws ParameterException with one line when one is empty. */
+  EventSources eventSources() {
+    try {
+      return new EventSources(speakerComponent, controllerComponent);
+    } catch (IllegalArgumentException e) {
+      throw new CommandLine.ParameterException(spec.commandLine(),
+          "--event-component-speaker and --event-component-controller must not be empty");
+    }
+  }
+
   /** Checks the flags and loads the configuration; throws ParameterException with one line. */
   NodeSettings settings() {
     CommandLine cl = spec.commandLine();
@@ -132,8 +161,10 @@ public final class NodeCommand implements Callable<Integer> {
     try {
       Optional<NodeSettings.KubernetesBootstrap> bootstrap = bootstrapService == null ? Optional.empty()
           : Optional.of(new NodeSettings.KubernetesBootstrap(bootstrapService, requiredContactPoints, podLabelSelector));
+      // An empty class (the chart's default value of HERALD_LOAD_BALANCER_CLASS) means none.
+      Optional<String> lbClass = Optional.ofNullable(loadBalancerClass).filter(c -> !c.isBlank());
       return new NodeSettings(nodeName, nodeLabels, bind, http, seedNodes, j, drainTime, Optional.ofNullable(kubeconfig),
-          bootstrap);
+          bootstrap, lbClass);
     } catch (IllegalArgumentException e) {
       throw new CommandLine.ParameterException(cl, e.getMessage());
     }
@@ -165,6 +196,7 @@ public final class NodeCommand implements Callable<Integer> {
     PrintWriter out = spec.commandLine().getOut();
     PrintWriter err = spec.commandLine().getErr();
     NodeSettings settings = settings();
+    EventSources sources = eventSources();
     HeraldConfig config = loadConfig(err);
     if (config == null) {
       err.flush();
@@ -175,8 +207,8 @@ public final class NodeCommand implements Callable<Integer> {
     ClusterWiring wiring = null;
     if (settings.kubeconfig().isPresent()) {
       try {
-        wiring = readCluster(node, settings.kubeconfig().get());
-      } catch (InformerStartException | KubernetesClientException e) {
+        wiring = readCluster(node, settings.kubeconfig().get(), sources);
+      } catch (InformerStartException | KubernetesClientException | IOException | IllegalArgumentException e) {
         err.println("cannot read the cluster through " + settings.kubeconfig().get() + ": " + e.getMessage());
         err.flush();
         node.stop().toCompletableFuture().join();
@@ -213,19 +245,22 @@ public final class NodeCommand implements Callable<Integer> {
   }
 
   /** Starts the informers and the wiring; the client lives as long as the process. */
-  private ClusterWiring readCluster(HeraldNode node, Path kubeconfig) throws IOException {
+  private ClusterWiring readCluster(HeraldNode node, Path kubeconfig, EventSources sources) throws IOException {
     String text = Files.readString(kubeconfig, StandardCharsets.UTF_8);
     KubernetesClient client = new KubernetesClientBuilder().withConfig(Config.fromKubeconfig(text)).build();
     try {
-      return ClusterWiring.start(node, client, new ClusterInformers.Settings(namespace, informerTimeout));
+      return ClusterWiring.start(node, client, new ClusterInformers.Settings(namespace, informerTimeout), sources);
     } catch (RuntimeException e) {
       client.close();
       throw e;
     }
   }
 
-  /** Runs {@code herald node} alone (for process tests and scripts). */
+  /** Runs {@code herald node} alone (for process tests and scripts), with the one-line error handling of {@code herald}. */
   public static void main(String[] args) {
-    System.exit(new CommandLine(new NodeCommand()).execute(args));
+    String[] all = new String[args.length + 1];
+    all[0] = "node";
+    System.arraycopy(args, 0, all, 1, args.length);
+    System.exit(HeraldCommand.newCommandLine().execute(all));
   }
 }

@@ -52,6 +52,13 @@ public final class IpOwnerEntity
 
   /** The entity id for Services without a loadBalancerClass. */
   public static final String DEFAULT_ID = "default";
+  /** Prefix of the entity id of a loadBalancerClass, so that no class name can be taken for DEFAULT_ID. */
+  static final String CLASS_ID_PREFIX = "class:";
+
+  /** The entity that owns the IPs of Services of {@code loadBalancerClass} (empty: without a class). */
+  public static String entityId(Optional<String> loadBalancerClass) {
+    return loadBalancerClass.map(c -> CLASS_ID_PREFIX + c).orElse(DEFAULT_ID);
+  }
 
   public sealed interface Command extends CborSerializable {}
 
@@ -165,7 +172,7 @@ public final class IpOwnerEntity
   }
 
   /**
-   * @param entityId {@link #DEFAULT_ID}, or a loadBalancerClass this node is responsible for
+   * @param entityId {@link #entityId} of the loadBalancerClass this node is responsible for
    * @param pools the configured pools (every node loads the same configuration)
    */
   public static Behavior<Command> create(String entityId, PoolSet pools) {
@@ -174,7 +181,8 @@ public final class IpOwnerEntity
 
   /** @param pools the hosting node's current pools, read whenever the entity (re)starts */
   public static Behavior<Command> create(String entityId, java.util.function.Supplier<PoolSet> pools) {
-    Optional<String> lbClass = DEFAULT_ID.equals(entityId) ? Optional.empty() : Optional.of(entityId);
+    Optional<String> lbClass = entityId.startsWith(CLASS_ID_PREFIX)
+        ? Optional.of(entityId.substring(CLASS_ID_PREFIX.length())) : Optional.empty();
     return Behaviors.setup(ctx ->
         new IpOwnerEntity(ctx, PersistenceId.of(ENTITY_TYPE_KEY.name(), entityId), pools, lbClass));
   }

@@ -38,7 +38,9 @@ public final class ShardedServiceAllocations implements ServiceAllocations {
     this.attempts = attempts;
     this.batcher = system.systemActorOf(AllocationBatcher.create(
         requests -> ask(r -> new IpOwnerEntity.AllocateBatch(requests, r), IpOwnerEntity.StartUpReply::results)),
-        "allocation-batcher-" + entityId, Props.empty());
+        // A loadBalancerClass may hold '/', which actor names do not: percent-encode it.
+        "allocation-batcher-" + java.net.URLEncoder.encode(entityId, java.nio.charset.StandardCharsets.UTF_8),
+        Props.empty());
   }
 
   @Override

@@ -6,16 +6,19 @@ import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
 import io.herald.allocator.pool.AllocationResult;
 import io.herald.allocator.pool.ServiceKey;
 import io.herald.allocator.pool.ServiceRequest;
+import io.herald.k8s.event.EventSpec;
 import io.herald.k8s.model.ObjectRef;
 import io.herald.k8s.write.EventRecorder;
 import io.herald.k8s.write.ServiceStatusWriter;
 import io.herald.node.ip.ServiceAllocations;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -47,6 +50,8 @@ public final class AllocationController implements AutoCloseable {
   private final Function<String, Map<String, String>> namespaceLabels;
   private final ServiceStatusWriter statusWriter;
   private final EventRecorder events;
+  private final String component;
+  private final Optional<String> loadBalancerClass;
   private final Supplier<Collection<String>> members;
   private final String self;
   private final ScheduledExecutorService loop = Executors.newSingleThreadScheduledExecutor(r -> {
@@ -60,20 +65,31 @@ public final class AllocationController implements AutoCloseable {
   private final Set<ServiceKey> inFlight = new HashSet<>();
   /** Services this node converged as LoadBalancers: only these need a release when they go. */
   private final Set<ServiceKey> loadBalancers = new HashSet<>();
+  /**
+   * The Warnings last recorded for each Service. Every status write, resync and membership change
+   * converges a Service again; a Warning already recorded for the same object is not recorded
+   * again, so a broken annotation gives one Event (count 1) until it is fixed or changes.
+   */
+  private final Map<ServiceKey, Set<EventSpec>> warned = new HashMap<>();
   private boolean started;
 
   /**
    * @param services an informer on every Service, not yet started
+   * @param component the Events' source component (MetalLB's {@code metallb-controller} by default)
+   * @param loadBalancerClass the class of the Services this node handles (empty: those without one);
+   *     others are left to their own controller and get no Events from here
    * @param members the identities of the cluster's Up members, as {@code self} is spelled
    */
   public AllocationController(SharedIndexInformer<Service> services, ServiceAllocations allocations,
       Function<String, Map<String, String>> namespaceLabels, ServiceStatusWriter statusWriter, EventRecorder events,
-      Supplier<Collection<String>> members, String self) {
+      String component, Optional<String> loadBalancerClass, Supplier<Collection<String>> members, String self) {
     this.services = services;
     this.allocations = allocations;
     this.namespaceLabels = namespaceLabels;
     this.statusWriter = statusWriter;
     this.events = events;
+    this.component = component;
+    this.loadBalancerClass = loadBalancerClass;
     this.members = members;
     this.self = self;
     services.addEventHandler(new ResourceEventHandler<>() {
@@ -132,7 +148,7 @@ public final class AllocationController implements AutoCloseable {
     Map<ServiceKey, Service> objects = new java.util.HashMap<>();
     for (Service s : services.getStore().list()) {
       ServiceKey key = ServiceRequests.key(s);
-      if (ServiceRequests.isLoadBalancer(s) && owns(key)) {
+      if (handles(s) && owns(key)) {
         loadBalancers.add(key);
         requests.add(ServiceRequests.of(s, namespaceLabels.apply(key.namespace())));
         objects.put(key, s);
@@ -162,8 +178,10 @@ public final class AllocationController implements AutoCloseable {
     if (!started || inFlight.contains(key) || !dirty.remove(key)) return;
     if (!owns(key)) return;
     Service s = services.getStore().getByKey(key.namespace() + "/" + key.name());
-    if (s == null || !ServiceRequests.isLoadBalancer(s)) {
-      // Deleted, or no longer a LoadBalancer: free its addresses (idempotent when it held none).
+    if (s == null || !handles(s)) {
+      // Deleted, no longer a LoadBalancer, or moved to another class: free its addresses
+      // (idempotent when it held none).
+      warned.remove(key);
       if (!loadBalancers.remove(key)) return;
       inFlight.add(key);
       allocations.release(key).whenCompleteAsync((held, error) -> {
@@ -203,14 +221,32 @@ public final class AllocationController implements AutoCloseable {
   private void write(AllocationResult r, Service s) {
     ObjectRef ref = new ObjectRef("v1", "Service", s.getMetadata().getNamespace(), s.getMetadata().getName(),
         s.getMetadata().getUid() == null ? "" : s.getMetadata().getUid());
-    AllocationOutcome out = AllocationOutcome.of(r, ref);
+    Map<String, String> annotations = s.getMetadata().getAnnotations() == null ? Map.of() : s.getMetadata().getAnnotations();
+    AllocationOutcome out = AllocationOutcome.of(r, ref, annotations, component);
     out.status().ifPresent(a -> statusWriter.write(ServiceRequests.watcherKey(r.service()), a)
         .exceptionally(e -> {
           // The writer logged it; converge again so the status is not left behind.
           retry(r.service(), e);
           return false;
         }));
-    out.events().forEach(events::record);
+    Set<EventSpec> before = warned.getOrDefault(r.service(), Set.of());
+    Set<EventSpec> now = new HashSet<>();
+    for (EventSpec e : out.events()) {
+      if (e.type() == EventSpec.Type.WARNING) {
+        now.add(e);
+        if (before.contains(e)) continue;
+      }
+      events.record(e);
+    }
+    if (now.isEmpty()) warned.remove(r.service());
+    else warned.put(r.service(), now);
+  }
+
+  /** A LoadBalancer Service of this node's class (MetalLB's {@code --lb-class} filter). */
+  private boolean handles(Service s) {
+    if (!ServiceRequests.isLoadBalancer(s)) return false;
+    String cls = s.getSpec().getLoadBalancerClass();
+    return loadBalancerClass.equals(Optional.ofNullable(cls));
   }
 
   private boolean owns(ServiceKey key) {

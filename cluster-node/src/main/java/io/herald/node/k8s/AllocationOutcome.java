@@ -1,6 +1,7 @@
 package io.herald.node.k8s;
 
 import io.herald.allocator.pool.AllocationResult;
+import io.herald.allocator.pool.Annotations;
 import io.herald.k8s.event.EventSpec;
 import io.herald.k8s.event.MetallbEvents;
 import io.herald.k8s.model.ObjectRef;
@@ -8,6 +9,7 @@ import io.herald.k8s.write.ServiceStatusWriter.Assignment;
 import io.herald.allocator.ip.IpAddress;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 
 /**
@@ -23,9 +25,25 @@ public record AllocationOutcome(Optional<Assignment> status, List<EventSpec> eve
     events = List.copyOf(events);
   }
 
+  /** {@link #of(AllocationResult, ObjectRef, Map, String)} for a Service without annotations, from MetalLB's controller. */
   public static AllocationOutcome of(AllocationResult result, ObjectRef service) {
-    String c = MetallbEvents.CONTROLLER;
+    return of(result, service, Map.of(), MetallbEvents.CONTROLLER);
+  }
+
+  /**
+   * @param annotations the Service's annotations: each deprecated {@code metallb.universe.tf/} one
+   *     in use gets a {@code deprecatedAnnotation} Warning first, as MetalLB's controller does
+   *     before it allocates
+   * @param c the Events' source component
+   */
+  public static AllocationOutcome of(AllocationResult result, ObjectRef service, Map<String, String> annotations,
+      String c) {
     List<EventSpec> events = new ArrayList<>();
+    if (!(result instanceof AllocationResult.NotHandled)) {
+      for (String a : Annotations.deprecatedInUse(annotations)) {
+        events.add(MetallbEvents.deprecatedAnnotation(service, a, c));
+      }
+    }
     if (result instanceof AllocationResult.Assigned a) {
       a.cleared().ifPresent(why -> events.add(MetallbEvents.clearAssignment(service, why.message(), c)));
       // UNCHANGED: same addresses as in status already, nothing new to tell (as MetalLB, which

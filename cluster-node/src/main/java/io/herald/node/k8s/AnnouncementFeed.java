@@ -95,9 +95,9 @@ public final class AnnouncementFeed {
   }
 
   public static Behavior<Command> create(String nodeName, ServiceSource source,
-      ActorRef<NodeAnnouncements.Command> announcements, EventRecorder speakerEvents,
+      ActorRef<NodeAnnouncements.Command> announcements, EventRecorder speakerEvents, String speakerComponent,
       AnnouncementStatusWriter statusWriter) {
-    return create(nodeName, source, announcements, speakerEvents, statusWriter, owned -> {});
+    return create(nodeName, source, announcements, speakerEvents, speakerComponent, statusWriter, owned -> {});
   }
 
   /**
@@ -105,7 +105,7 @@ public final class AnnouncementFeed {
    * empty meaning all), handed to {@code layer2} whenever it changes.
    */
   public static Behavior<Command> create(String nodeName, ServiceSource source,
-      ActorRef<NodeAnnouncements.Command> announcements, EventRecorder speakerEvents,
+      ActorRef<NodeAnnouncements.Command> announcements, EventRecorder speakerEvents, String speakerComponent,
       AnnouncementStatusWriter statusWriter, Consumer<Map<InetAddress, List<String>>> layer2) {
     return Behaviors.setup(ctx -> {
       Map<ServiceKey, AnnounceDecision.Announce> owned = new TreeMap<>();
@@ -124,7 +124,7 @@ public final class AnnouncementFeed {
             else decisions.remove(d.key());
             boolean was = before != null && before.announces();
             if (d.announces() && !was && view.isPresent()) {
-              speakerEvents.record(MetallbEvents.nodeAssigned(ObjectRef.of(view.get()), nodeName, MetallbEvents.SPEAKER));
+              speakerEvents.record(MetallbEvents.nodeAssigned(ObjectRef.of(view.get()), nodeName, speakerComponent));
             }
             statusWriter.publish(d);
             AnnounceDecision.Announce l2 = d.layer2() instanceof AnnounceDecision.Announce a && view.isPresent() ? a : null;

@@ -4,7 +4,7 @@ import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
 import io.herald.allocator.config.HeraldConfig;
-import io.herald.k8s.event.MetallbEvents;
+import io.herald.k8s.event.EventSources;
 import io.herald.k8s.informer.ClusterInformers;
 import io.herald.k8s.informer.InformerStartException;
 import io.herald.k8s.model.AnnounceSettings;
@@ -13,6 +13,7 @@ import io.herald.k8s.watcher.DecisionConsumers;
 import io.herald.k8s.watcher.DirtySink;
 import io.herald.k8s.watcher.EndpointWatcher;
 import io.herald.k8s.write.AnnouncementStatusWriter;
+import io.herald.k8s.write.ConfigurationStateWriter;
 import io.herald.k8s.write.EventRecorder;
 import io.herald.k8s.write.ServiceStatusWriter;
 import io.herald.node.HeraldNode;
@@ -24,6 +25,7 @@ import java.util.Set;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Collection;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -43,8 +45,9 @@ import org.slf4j.LoggerFactory;
  * Connects a running {@link HeraldNode} to a Kubernetes API: the watcher's informers feed the
  * {@link AllocationController} (IPs, Service status, controller Events) and the {@link
  * AnnouncementFeed} (BGP announcements, {@code nodeAssigned}, ServiceBGPStatus); the cluster's
- * configuration, once it holds one, replaces the node's {@code --config} file's. Built by {@link
- * #start}, which blocks until the informers have synced; closed on shutdown.
+ * configuration, once it holds one, replaces the node's {@code --config} file's, and each
+ * validation of it is written to this node's {@code ConfigurationState} ({@code speaker-NODE}).
+ * Built by {@link #start}, which blocks until the informers have synced; closed on shutdown.
  */
 public final class ClusterWiring implements AutoCloseable {
 
@@ -60,10 +63,11 @@ public final class ClusterWiring implements AutoCloseable {
   private final AnnouncementStatusWriter announcementStatus;
   private final EventRecorder controllerEvents;
   private final EventRecorder speakerEvents;
+  private final ConfigurationStateWriter configState;
 
   private ClusterWiring(ClusterInformers informers, SharedIndexInformer<Service> services,
       AllocationController controller, ServiceStatusWriter statusWriter, AnnouncementStatusWriter announcementStatus,
-      EventRecorder controllerEvents, EventRecorder speakerEvents) {
+      EventRecorder controllerEvents, EventRecorder speakerEvents, ConfigurationStateWriter configState) {
     this.informers = informers;
     this.services = services;
     this.controller = controller;
@@ -71,6 +75,12 @@ public final class ClusterWiring implements AutoCloseable {
     this.announcementStatus = announcementStatus;
     this.controllerEvents = controllerEvents;
     this.speakerEvents = speakerEvents;
+    this.configState = configState;
+  }
+
+  /** {@link #start(HeraldNode, KubernetesClient, ClusterInformers.Settings, EventSources)} with MetalLB's Event sources. */
+  public static ClusterWiring start(HeraldNode node, KubernetesClient client, ClusterInformers.Settings settings) {
+    return start(node, client, settings, EventSources.METALLB);
   }
 
   /**
@@ -80,10 +90,12 @@ public final class ClusterWiring implements AutoCloseable {
    *
    * @throws InformerStartException when the informers do not sync (one clear line for the user)
    */
-  public static ClusterWiring start(HeraldNode node, KubernetesClient client, ClusterInformers.Settings settings) {
+  public static ClusterWiring start(HeraldNode node, KubernetesClient client, ClusterInformers.Settings settings,
+      EventSources sources) {
     node.readiness().require(Readiness.INFORMERS_SYNCED);
     var system = node.system();
     String nodeName = node.settings().nodeName();
+    Optional<String> lbClass = node.settings().loadBalancerClass();
     // The node's --config file stays in force until the cluster holds MetalLB configuration of its own.
     ClusterInformers informers = ClusterInformers.create(client, settings).fileConfig(node.config());
     var statusWriter = new ServiceStatusWriter(client);
@@ -91,10 +103,13 @@ public final class ClusterWiring implements AutoCloseable {
     var speakerEvents = new EventRecorder(client, Clock.systemUTC(), nodeName, EVENT_INTERVAL);
     var announcementStatus = new AnnouncementStatusWriter(client, settings.metallbNamespace(), nodeName);
     announcementStatus.adopt();
+    var configState = new ConfigurationStateWriter(client,
+        ConfigurationStateWriter.Target.speaker(settings.metallbNamespace(), nodeName), Optional.of(speakerEvents),
+        sources.speaker(), Clock.systemUTC());
 
     ActorRef<AnnouncementFeed.Command> feed = system.systemActorOf(
-        AnnouncementFeed.create(nodeName, informers, node.announcements(), speakerEvents, announcementStatus,
-            owned -> node.l2().tell(new L2Speaker.SetOwned(owned))),
+        AnnouncementFeed.create(nodeName, informers, node.announcements(), speakerEvents, sources.speaker(),
+            announcementStatus, owned -> node.l2().tell(new L2Speaker.SetOwned(owned))),
         "k8s-announcement-feed", Props.empty());
     var decisions = system.systemActorOf(DecisionConsumers.create(d -> feed.tell(new AnnouncementFeed.Decided(d))),
         "k8s-decisions", Props.empty());
@@ -103,14 +118,18 @@ public final class ClusterWiring implements AutoCloseable {
     AtomicReference<Set<String>> live = new AtomicReference<>(Set.of());
     ServiceSource liveNodes = new LiveNodeSource(informers, nodeName, live::get);
     ActorRef<EndpointWatcher.Command> watcher = system.systemActorOf(
-        EndpointWatcher.create(liveNodes, AnnounceSettings.forNode(nodeName), decisions), "k8s-endpoint-watcher",
+        EndpointWatcher.create(liveNodes, new AnnounceSettings(nodeName, lbClass, false), decisions),
+        "k8s-endpoint-watcher",
         Props.empty());
 
     Cluster cluster = Cluster.get(system);
     String self = cluster.selfMember().address().toString();
     SharedIndexInformer<Service> services = client.services().inAnyNamespace().runnableInformer(0);
     var controller = new AllocationController(services, node.allocations(), informers::namespaceLabels, statusWriter,
-        controllerEvents, () -> upMembers(cluster), self);
+        controllerEvents, sources.controller(), lbClass, () -> upMembers(cluster), self);
+
+    // Every validation of the cluster's configuration, valid or not, as MetalLB's ConfigurationState.
+    informers.onConfigChange(state -> configState.write(state.status()));
 
     // Each valid cluster configuration replaces the node's (pools first, in the IP owner); then
     // every Service is converged again, as MetalLB's controller does after a config change.
@@ -161,10 +180,12 @@ public final class ClusterWiring implements AutoCloseable {
       lastApply.get().get(settings.startTimeout().toMillis(), TimeUnit.MILLISECONDS);
       awaitUp(cluster, settings.startTimeout());
     } catch (InformerStartException e) {
-      close(informers, services, controller, statusWriter, announcementStatus, controllerEvents, speakerEvents);
+      close(informers, services, controller, statusWriter, announcementStatus, configState, controllerEvents,
+          speakerEvents);
       throw e;
     } catch (Exception e) {
-      close(informers, services, controller, statusWriter, announcementStatus, controllerEvents, speakerEvents);
+      close(informers, services, controller, statusWriter, announcementStatus, configState, controllerEvents,
+          speakerEvents);
       throw new InformerStartException("cluster configuration not applied: " + e, e);
     }
     controller.start();
@@ -177,8 +198,9 @@ public final class ClusterWiring implements AutoCloseable {
     node.readiness().set(Readiness.INFORMERS_SYNCED, true);
     log.info("reading the cluster: {} Services, configuration {}", informers.services().size(),
         informers.configStatus().result());
+    configState.write(informers.configStatus());
     return new ClusterWiring(informers, services, controller, statusWriter, announcementStatus, controllerEvents,
-        speakerEvents);
+        speakerEvents, configState);
   }
 
   private static Collection<String> upMembers(Cluster cluster) {
@@ -214,6 +236,7 @@ public final class ClusterWiring implements AutoCloseable {
 
   @Override
   public void close() {
-    close(controller, services, informers, statusWriter, announcementStatus, controllerEvents, speakerEvents);
+    close(controller, services, informers, statusWriter, announcementStatus, configState, controllerEvents,
+        speakerEvents);
   }
 }

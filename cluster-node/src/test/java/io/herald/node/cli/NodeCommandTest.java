@@ -84,7 +84,7 @@ class NodeCommandTest {
     NodeCommand both = new NodeCommand();
     int code = cmd(both).execute("--config", config("{}").toString(), "--node-name", "n",
         "--kubernetes-bootstrap", "herald", "--seed-nodes", "127.0.0.1:25520");
-    assertThat(code).isEqualTo(2);
+    assertThat(code).isEqualTo(1);
     assertThat(err.toString()).contains("--kubernetes-bootstrap and --seed-nodes exclude each other");
   }
 
@@ -92,13 +92,13 @@ class NodeCommandTest {
   void badJournalIsAUsageError() throws IOException {
     int code = cmd(new NodeCommand()).execute("--config", config("{}").toString(), "--node-name", "n",
         "--journal", "mysql://x");
-    assertThat(code).isEqualTo(2);
+    assertThat(code).isEqualTo(1);
     assertThat(err.toString()).contains("--journal: invalid journal \"mysql://x\": use h2:PATH or postgres:URL");
   }
 
   @Test
   void missingNodeNameIsAUsageError() throws IOException {
-    assertThat(cmd(new NodeCommand()).execute("--config", config("{}").toString())).isEqualTo(2);
+    assertThat(cmd(new NodeCommand()).execute("--config", config("{}").toString())).isEqualTo(1);
     assertThat(err.toString()).contains("--node-name");
   }
 
@@ -114,7 +114,73 @@ class NodeCommandTest {
   void unreadableKubeconfigIsAUsageError() throws IOException {
     int code = cmd(new NodeCommand()).execute("--config", config("{}").toString(), "--node-name", "n",
         "--kubeconfig", dir.resolve("missing").toString());
-    assertThat(code).isEqualTo(2);
+    assertThat(code).isEqualTo(1);
     assertThat(err.toString()).contains("--kubeconfig").contains("cannot read");
+  }
+
+  /** Runs {@code herald ARGS} as the binary does, with its one-line error handling. */
+  private int herald(String... args) {
+    CommandLine cl = HeraldCommand.newCommandLine();
+    cl.setOut(new PrintWriter(out));
+    cl.setErr(new PrintWriter(err));
+    return cl.execute(args);
+  }
+
+  @Test
+  void badFlagsOfNodeAreOneLineAndExitOneWhileOtherSubcommandsKeepTwo() throws IOException {
+    assertThat(herald("node", "--config", config("{}").toString(), "--node-name", "n", "--drain-time", "soon"))
+        .isEqualTo(1);
+    assertThat(err.toString().strip()).startsWith("herald node: ").contains("--drain-time").doesNotContain("\n");
+    err.getBuffer().setLength(0);
+    assertThat(herald("node", "--config", config("{}").toString(), "--node-name", "n", "--no-such-flag")).isEqualTo(1);
+    assertThat(err.toString().strip()).startsWith("herald node: ").contains("--no-such-flag").doesNotContain("\n");
+    err.getBuffer().setLength(0);
+    assertThat(herald("bgp", "announce", "--no-such-flag")).isEqualTo(2);
+    assertThat(err.toString().strip()).startsWith("herald bgp announce: ");
+  }
+
+  @Test
+  void loadBalancerClassComesFromTheFlagOrTheChartsEnvironmentVariable() throws Exception {
+    NodeCommand c = new NodeCommand();
+    cmd(c).parseArgs("--config", config("{}").toString(), "--node-name", "n", "--lb-class", "example.com/herald");
+    assertThat(c.settings().loadBalancerClass()).contains("example.com/herald");
+
+    // The environment cannot be set from a test: a default value provider stands in for the
+    // variable, as picocli resolves ${env:HERALD_LOAD_BALANCER_CLASS} into the default.
+    NodeCommand fromEnv = new NodeCommand();
+    CommandLine cl = cmd(fromEnv);
+    assertThat(NodeCommand.class.getDeclaredField("loadBalancerClass").getAnnotation(CommandLine.Option.class)
+        .defaultValue()).isEqualTo("${env:HERALD_LOAD_BALANCER_CLASS}");
+    cl.setDefaultValueProvider(arg -> arg instanceof CommandLine.Model.OptionSpec o && "--lb-class".equals(o.longestName()) ? "internal" : null);
+    cl.parseArgs("--config", config("{}").toString(), "--node-name", "n");
+    assertThat(fromEnv.settings().loadBalancerClass()).contains("internal");
+
+    // The chart passes an empty value when no class is set: no class, as without the flag.
+    NodeCommand empty = new NodeCommand();
+    cmd(empty).parseArgs("--config", config("{}").toString(), "--node-name", "n", "--lb-class", "");
+    assertThat(empty.settings().loadBalancerClass()).isEmpty();
+    NodeCommand none = new NodeCommand();
+    cmd(none).parseArgs("--config", config("{}").toString(), "--node-name", "n");
+    assertThat(none.settings().loadBalancerClass()).isEqualTo(
+        java.util.Optional.ofNullable(System.getenv("HERALD_LOAD_BALANCER_CLASS")).filter(v -> !v.isBlank()));
+  }
+
+  @Test
+  void eventSourceComponentsDefaultToMetallbsAndCanBeRenamed() throws IOException {
+    NodeCommand c = new NodeCommand();
+    cmd(c).parseArgs("--config", config("{}").toString(), "--node-name", "n");
+    assertThat(c.eventSources()).isEqualTo(io.herald.k8s.event.EventSources.METALLB);
+    assertThat(c.eventSources().speaker()).isEqualTo("metallb-speaker");
+    assertThat(c.eventSources().controller()).isEqualTo("metallb-controller");
+
+    NodeCommand renamed = new NodeCommand();
+    cmd(renamed).parseArgs("--config", config("{}").toString(), "--node-name", "n",
+        "--event-component-speaker", "herald-speaker", "--event-component-controller", "herald-controller");
+    assertThat(renamed.eventSources()).isEqualTo(new io.herald.k8s.event.EventSources("herald-speaker", "herald-controller"));
+
+    int code = cmd(new NodeCommand()).execute("--config", config("{}").toString(), "--node-name", "n",
+        "--event-component-speaker", " ");
+    assertThat(code).isEqualTo(1);
+    assertThat(err.toString()).contains("--event-component-speaker and --event-component-controller must not be empty");
   }
 }

@@ -201,4 +201,113 @@ class ClusterWiringSandboxTest {
     Collector.await("address released", () -> node.allocations().snapshot().toCompletableFuture().join()
         .allocations().stream().noneMatch(a -> a.service().name().equals("local")));
   }
+
+  private List<Event> events(String service, String reason) {
+    return events(service).stream().filter(e -> reason.equals(e.getReason())).toList();
+  }
+
+  /** A merge patch, with no resourceVersion: the node writes the Service's status meanwhile. */
+  private void mergePatch(String name, String patch) {
+    client.services().inNamespace("default").withName(name).patch(
+        io.fabric8.kubernetes.client.dsl.base.PatchContext.of(io.fabric8.kubernetes.client.dsl.base.PatchType.JSON_MERGE),
+        patch);
+  }
+
+  private void touch(String name) {
+    mergePatch(name, "{\"metadata\":{\"labels\":{\"touched\":\"yes\"}}}");
+  }
+
+  /**
+   * Every Service in {@code broken} is converged again (a label change each), then a new Service
+   * is allocated after them: once its IPAllocated Event is written, the controller's loop has
+   * handled the changes before it.
+   */
+  private void convergeAgain(String marker, String... broken) throws Exception {
+    for (String b : broken) touch(b);
+    create(marker, "Cluster", Map.of());
+    Collector.await("IPAllocated Event of " + marker, () -> !events(marker, "IPAllocated").isEmpty());
+    wiring.drainEvents();
+  }
+
+  @Test
+  void deprecatedAndMalformedAnnotationsGetMetallbsWarningsOnceEach() throws Exception {
+    create("old", "Cluster", Map.of("metallb.universe.tf/address-pool", "public",
+        "metallb.universe.tf/allow-shared-ip", "old"));
+    create("bad-ip", "Cluster", Map.of("metallb.io/loadBalancerIPs", "198.51.100.300"));
+    create("lost", "Cluster", Map.of("metallb.io/address-pool", "nowhere"));
+
+    Collector.await("deprecatedAnnotation Events of old", () -> events("old", "deprecatedAnnotation").size() == 2);
+    assertThat(events("old", "deprecatedAnnotation")).allSatisfy(e -> {
+      assertThat(e.getType()).isEqualTo("Warning");
+      assertThat(e.getSource().getComponent()).isEqualTo("metallb-controller");
+    }).extracting(Event::getMessage).containsExactlyInAnyOrder(
+        "Service uses deprecated annotation metallb.universe.tf/address-pool",
+        "Service uses deprecated annotation metallb.universe.tf/allow-shared-ip");
+    assertThat(within(PUBLIC, ingress("old"))).as("the deprecated annotation is still honoured").isTrue();
+
+    Collector.await("LoadBalancerFailed Event of bad-ip", () -> !events("bad-ip", "LoadBalancerFailed").isEmpty());
+    Event badIp = events("bad-ip", "LoadBalancerFailed").get(0);
+    assertThat(badIp.getType()).isEqualTo("Warning");
+    assertThat(badIp.getMessage()).startsWith("invalid requested loadbalancer IPs: ").contains("198.51.100.300");
+    Collector.await("AllocationFailed Event of lost", () -> !events("lost", "AllocationFailed").isEmpty());
+    assertThat(events("lost", "AllocationFailed").get(0).getMessage())
+        .isEqualTo("Failed to allocate IP for \"default/lost\": unknown pool \"nowhere\"");
+
+    // Converged again, unchanged: the same Warnings are not recorded again.
+    convergeAgain("marker", "old", "bad-ip", "lost");
+    assertThat(events("old", "deprecatedAnnotation")).hasSize(2).allSatisfy(e -> assertThat(e.getCount()).isEqualTo(1));
+    assertThat(events("bad-ip", "LoadBalancerFailed")).singleElement().satisfies(e -> assertThat(e.getCount()).isEqualTo(1));
+    assertThat(events("lost", "AllocationFailed")).singleElement().satisfies(e -> assertThat(e.getCount()).isEqualTo(1));
+    assertThat(events("marker", "deprecatedAnnotation")).isEmpty();
+
+    // Fixed, then broken again: a new occurrence is recorded (and counted on the same Event).
+    mergePatch("lost", "{\"metadata\":{\"annotations\":{\"metallb.io/address-pool\":\"public\"}}}");
+    assertThat(within(PUBLIC, ingress("lost"))).isTrue();
+    mergePatch("lost", "{\"metadata\":{\"annotations\":{\"metallb.io/address-pool\":\"nowhere\"}}}");
+    Collector.await("AllocationFailed recorded again", () -> {
+      try {
+        wiring.drainEvents();
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        return false;
+      }
+      return events("lost", "AllocationFailed").stream().mapToInt(Event::getCount).sum() == 2;
+    });
+  }
+
+  @SuppressWarnings("unchecked")
+  private Map<String, Object> configurationState() {
+    var r = client.genericKubernetesResources("metallb.io/v1beta1", "ConfigurationState")
+        .inNamespace("metallb-system").withName("speaker-node-a").get();
+    return r == null ? Map.of() : (Map<String, Object>) r.getAdditionalProperties().getOrDefault("status", Map.of());
+  }
+
+  @Test
+  void everyConfigurationLoadIsWrittenToTheNodesConfigurationState() throws Exception {
+    Collector.await("ConfigurationState speaker-node-a Valid", () -> "Valid".equals(configurationState().get("result")));
+    var state = client.genericKubernetesResources("metallb.io/v1beta1", "ConfigurationState")
+        .inNamespace("metallb-system").withName("speaker-node-a").get();
+    assertThat(state.getMetadata().getLabels()).containsEntry("metallb.io/component-type", "speaker")
+        .containsEntry("metallb.io/node-name", "node-a");
+    assertThat(configurationState()).doesNotContainKey("errorSummary");
+
+    // Broken: an address that is no CIDR. The last valid configuration stays in force.
+    client.configMaps().inNamespace("metallb-system").withName("config").edit(cm -> new ConfigMapBuilder(cm)
+        .addToData("config", legacyConfig(router.port).replace(PUBLIC, "203.0.113.0/99")).build());
+    Collector.await("ConfigurationState Invalid", () -> "Invalid".equals(configurationState().get("result")));
+    assertThat((String) configurationState().get("errorSummary")).contains("203.0.113.0/99");
+    List<?> conditions = (List<?>) configurationState().get("conditions");
+    assertThat(conditions).singleElement().satisfies(c -> {
+      assertThat(((Map<?, ?>) c).get("type")).isEqualTo("configReconcilerValid");
+      assertThat(((Map<?, ?>) c).get("status")).isEqualTo("False");
+    });
+    create("still-served", "Cluster", Map.of());
+    assertThat(within(PRIVATE, ingress("still-served"))).as("the last valid configuration allocates").isTrue();
+
+    // Fixed: Valid again, and the error is gone.
+    client.configMaps().inNamespace("metallb-system").withName("config").edit(cm -> new ConfigMapBuilder(cm)
+        .addToData("config", legacyConfig(router.port)).build());
+    Collector.await("ConfigurationState Valid again", () -> "Valid".equals(configurationState().get("result")));
+    assertThat(configurationState()).doesNotContainKey("errorSummary");
+  }
 }

@@ -12,10 +12,8 @@ import io.herald.k8s.model.AddressRange;
 import io.herald.k8s.model.AdvertisementView;
 import io.herald.k8s.model.AnnounceProtocol;
 import io.herald.k8s.model.ConfigView;
-import io.herald.k8s.model.LabelSelectorView;
 import io.herald.k8s.model.PeerView;
 import io.herald.k8s.model.PoolView;
-import io.herald.k8s.model.PreferredNodeSelectorView;
 import java.math.BigInteger;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -67,33 +65,15 @@ public final class ConfigViews {
   private static AdvertisementView layer2(L2Advertisement a) {
     return new AdvertisementView(a.name(), AnnounceProtocol.LAYER2, a.ipAddressPools(),
         selectors(a.ipAddressPoolSelectors()), selectors(a.serviceSelectors()), selectors(a.nodeSelectors()),
-        List.of(), a.interfaces(),
-        a.preferredNodeSelectors().stream()
-            .map(p -> new PreferredNodeSelectorView(p.weight(), selector(p.preference())))
-            .toList());
+        List.of(), a.interfaces(), a.preferredNodeSelectors());
   }
 
   private static PeerView peer(BgpPeer p) {
     return new PeerView(p.name(), selectors(p.nodeSelectors()));
   }
 
-  static List<LabelSelectorView> selectors(List<LabelSelector> selectors) {
-    return selectors.stream().map(ConfigViews::selector).toList();
-  }
-
-  static LabelSelectorView selector(LabelSelector s) {
-    List<LabelSelectorView.Requirement> reqs = s.matchExpressions().stream()
-        .map(r -> new LabelSelectorView.Requirement(r.key(), operator(r.operator()), r.values()))
-        .toList();
-    return new LabelSelectorView(s.matchLabels(), reqs);
-  }
-
-  private static LabelSelectorView.Operator operator(LabelSelector.Operator o) {
-    return switch (o) {
-      case IN -> LabelSelectorView.Operator.IN;
-      case NOT_IN -> LabelSelectorView.Operator.NOT_IN;
-      case EXISTS -> LabelSelectorView.Operator.EXISTS;
-      case DOES_NOT_EXIST -> LabelSelectorView.Operator.DOES_NOT_EXIST;
-    };
+  /** The allocator's selectors are the model's: one type, one matching rule. */
+  static List<LabelSelector> selectors(List<LabelSelector> selectors) {
+    return List.copyOf(selectors);
   }
 }

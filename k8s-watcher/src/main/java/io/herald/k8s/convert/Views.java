@@ -1,6 +1,5 @@
 package io.herald.k8s.convert;
 
-import io.fabric8.kubernetes.api.model.LabelSelector;
 import io.fabric8.kubernetes.api.model.LoadBalancerIngress;
 import io.fabric8.kubernetes.api.model.Node;
 import io.fabric8.kubernetes.api.model.NodeCondition;
@@ -9,7 +8,6 @@ import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.api.model.discovery.v1.Endpoint;
 import io.fabric8.kubernetes.api.model.discovery.v1.EndpointSlice;
 import io.herald.k8s.model.EndpointView;
-import io.herald.k8s.model.LabelSelectorView;
 import io.herald.k8s.model.NodeView;
 import io.herald.k8s.model.ServiceKey;
 import io.herald.k8s.model.ServiceView;
@@ -105,17 +103,5 @@ public final class Views {
       }
     }
     return new NodeView(node.getMetadata().getName(), labels(node.getMetadata()), unavailable);
-  }
-
-  public static LabelSelectorView selector(LabelSelector s) {
-    if (s == null) return LabelSelectorView.EVERYTHING;
-    List<LabelSelectorView.Requirement> reqs = new ArrayList<>();
-    if (s.getMatchExpressions() != null) {
-      for (var r : s.getMatchExpressions()) {
-        reqs.add(new LabelSelectorView.Requirement(
-            r.getKey(), LabelSelectorView.Operator.of(r.getOperator()), r.getValues() == null ? List.of() : r.getValues()));
-      }
-    }
-    return new LabelSelectorView(s.getMatchLabels() == null ? Map.of() : s.getMatchLabels(), reqs);
   }
 }

@@ -1,11 +1,11 @@
 package io.herald.k8s.decision;
 
+import io.herald.allocator.pool.LabelSelector;
 import io.herald.k8s.model.AdvertisementView;
 import io.herald.k8s.model.AnnounceProtocol;
 import io.herald.k8s.model.AnnounceSettings;
 import io.herald.k8s.model.ConfigView;
 import io.herald.k8s.model.EndpointView;
-import io.herald.k8s.model.LabelSelectorView;
 import io.herald.k8s.model.NodeView;
 import io.herald.k8s.model.PeerView;
 import io.herald.k8s.model.PoolView;
@@ -86,7 +86,7 @@ public final class AnnouncePolicy {
     return config.advertisements().stream()
         .filter(a -> a.protocol() == protocol)
         .filter(a -> a.covers(pool))
-        .filter(a -> LabelSelectorView.anyMatches(a.serviceSelectors(), svc.labels()))
+        .filter(a -> selects(a.serviceSelectors(), svc.labels()))
         .toList();
   }
 
@@ -115,12 +115,12 @@ public final class AnnouncePolicy {
     List<AdvertisementView> ads = advertisementsFor(p, svc, pool, config);
     if (ads.isEmpty()) return new AnnounceDecision.Withdraw(p, Reason.NO_MATCHING_ADVERTISEMENT);
     List<AdvertisementView> mine =
-        ads.stream().filter(a -> LabelSelectorView.anyMatches(a.nodeSelectors(), me.labels())).toList();
+        ads.stream().filter(a -> selects(a.nodeSelectors(), me.labels())).toList();
     if (mine.isEmpty()) return new AnnounceDecision.Withdraw(p, Reason.NOT_OWNER);
 
     TreeSet<String> peers = new TreeSet<>();
     for (PeerView peer : config.peers()) {
-      if (!LabelSelectorView.anyMatches(peer.nodeSelectors(), me.labels())) continue;
+      if (!selects(peer.nodeSelectors(), me.labels())) continue;
       if (mine.stream().anyMatch(a -> a.peers().isEmpty() || a.peers().contains(peer.name()))) {
         peers.add(peer.name());
       }
@@ -185,7 +185,7 @@ public final class AnnouncePolicy {
       return new AnnounceDecision.Withdraw(p, Reason.NOT_OWNER);
     }
     List<AdvertisementView> mine =
-        ads.stream().filter(a -> LabelSelectorView.anyMatches(a.nodeSelectors(), me.labels())).toList();
+        ads.stream().filter(a -> selects(a.nodeSelectors(), me.labels())).toList();
     TreeSet<String> interfaces = new TreeSet<>();
     // An advertisement without interfaces means "all interfaces", which wins over any list.
     boolean all = mine.stream().anyMatch(a -> a.interfaces().isEmpty());
@@ -195,5 +195,13 @@ public final class AnnouncePolicy {
 
   private static List<String> names(List<AdvertisementView> ads) {
     return ads.stream().map(AdvertisementView::name).sorted().distinct().toList();
+  }
+
+  /**
+   * MetalLB's rule for a list of selectors in an advertisement or peer: an empty list selects
+   * everything, otherwise any one selector must match (they are ORed).
+   */
+  static boolean selects(List<LabelSelector> selectors, Map<String, String> labels) {
+    return selectors.isEmpty() || LabelSelector.anyMatches(selectors, labels);
   }
 }

@@ -1,5 +1,7 @@
 package io.herald.k8s.model;
 
+import io.herald.allocator.config.PreferredNodeSelector;
+import io.herald.allocator.pool.LabelSelector;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -22,12 +24,12 @@ public record AdvertisementView(
     String name,
     AnnounceProtocol protocol,
     List<String> ipAddressPools,
-    List<LabelSelectorView> ipAddressPoolSelectors,
-    List<LabelSelectorView> serviceSelectors,
-    List<LabelSelectorView> nodeSelectors,
+    List<LabelSelector> ipAddressPoolSelectors,
+    List<LabelSelector> serviceSelectors,
+    List<LabelSelector> nodeSelectors,
     List<String> peers,
     List<String> interfaces,
-    List<PreferredNodeSelectorView> preferredNodeSelectors) {
+    List<PreferredNodeSelector> preferredNodeSelectors) {
 
   public AdvertisementView {
     Objects.requireNonNull(name, "name");
@@ -46,9 +48,9 @@ public record AdvertisementView(
       String name,
       AnnounceProtocol protocol,
       List<String> ipAddressPools,
-      List<LabelSelectorView> ipAddressPoolSelectors,
-      List<LabelSelectorView> serviceSelectors,
-      List<LabelSelectorView> nodeSelectors,
+      List<LabelSelector> ipAddressPoolSelectors,
+      List<LabelSelector> serviceSelectors,
+      List<LabelSelector> nodeSelectors,
       List<String> peers,
       List<String> interfaces) {
     this(name, protocol, ipAddressPools, ipAddressPoolSelectors, serviceSelectors, nodeSelectors, peers, interfaces,
@@ -67,7 +69,7 @@ public record AdvertisementView(
 
   /** Whether a node with these labels may announce through this advertisement ({@code nodeSelectors}). */
   public boolean selectsNode(Map<String, String> nodeLabels) {
-    return LabelSelectorView.anyMatches(nodeSelectors, nodeLabels);
+    return nodeSelectors.isEmpty() || LabelSelector.anyMatches(nodeSelectors, nodeLabels);
   }
 
   /**
@@ -79,7 +81,7 @@ public record AdvertisementView(
   public int preferenceScore(Map<String, String> nodeLabels) {
     if (!selectsNode(nodeLabels)) return 0;
     int score = 0;
-    for (PreferredNodeSelectorView p : preferredNodeSelectors) {
+    for (PreferredNodeSelector p : preferredNodeSelectors) {
       if (p.preference().matches(nodeLabels)) score += p.weight();
     }
     return score;

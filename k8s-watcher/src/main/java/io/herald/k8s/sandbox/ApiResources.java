@@ -21,7 +21,10 @@ public final class ApiResources {
   private static final List<String> VERBS =
       List.of("create", "delete", "deletecollection", "get", "list", "patch", "update", "watch");
 
-  /** Every served type: the core kinds Herald reads or writes, EndpointSlices, CRDs, metallb.io. */
+  /**
+   * Every served type: the core kinds Herald reads or writes, EndpointSlices, CRDs, metallb.io,
+   * and the kinds of Herald's Helm chart (workloads, RBAC, PDB, the Prometheus Operator's).
+   */
   public static final List<ApiResource> ALL =
       List.of(
           core("namespaces", "Namespace", false, List.of("ns"), true),
@@ -32,6 +35,21 @@ public final class ApiResources {
           core("configmaps", "ConfigMap", true, List.of("cm"), false),
           core("secrets", "Secret", true, List.of(), false),
           core("pods", "Pod", true, List.of("po"), true),
+          // What Herald's Helm chart renders, so that the rendered chart applies with kubectl.
+          core("serviceaccounts", "ServiceAccount", true, List.of("sa"), false),
+          core("persistentvolumeclaims", "PersistentVolumeClaim", true, List.of("pvc"), true),
+          new ApiResource("apps", "v1", "daemonsets", "DaemonSet", true, List.of("ds"), true),
+          new ApiResource("apps", "v1", "statefulsets", "StatefulSet", true, List.of("sts"), true),
+          new ApiResource("apps", "v1", "deployments", "Deployment", true, List.of("deploy"), true),
+          rbac("clusterroles", "ClusterRole", false),
+          rbac("clusterrolebindings", "ClusterRoleBinding", false),
+          rbac("roles", "Role", true),
+          rbac("rolebindings", "RoleBinding", true),
+          new ApiResource("policy", "v1", "poddisruptionbudgets", "PodDisruptionBudget", true, List.of("pdb"), true),
+          new ApiResource("monitoring.coreos.com", "v1", "servicemonitors", "ServiceMonitor", true, List.of("smon"),
+              false),
+          new ApiResource("monitoring.coreos.com", "v1", "prometheusrules", "PrometheusRule", true, List.of("promrule"),
+              false),
           new ApiResource("discovery.k8s.io", "v1", "endpointslices", "EndpointSlice", true, List.of(), false),
           new ApiResource(
               "apiextensions.k8s.io", "v1", "customresourcedefinitions", "CustomResourceDefinition",
@@ -52,6 +70,10 @@ public final class ApiResources {
   private static ApiResource core(
       String plural, String kind, boolean namespaced, List<String> shortNames, boolean status) {
     return new ApiResource("", "v1", plural, kind, namespaced, shortNames, status);
+  }
+
+  private static ApiResource rbac(String plural, String kind, boolean namespaced) {
+    return new ApiResource("rbac.authorization.k8s.io", "v1", plural, kind, namespaced, List.of(), false);
   }
 
   private static ApiResource metallb(String version, String plural, String kind, boolean status) {

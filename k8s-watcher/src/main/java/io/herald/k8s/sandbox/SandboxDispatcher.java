@@ -26,7 +26,10 @@ import tools.jackson.databind.node.ObjectNode;
  *       asks for protobuf and then decodes the JSON as protobuf;
  *   <li>list responses get their typed kind ({@code EventList}, not {@code List}), otherwise the
  *       typed decoder in kubectl silently yields no items;
- *   <li>field selectors on lists are evaluated here, since the mock only knows name and namespace.
+ *   <li>field selectors on lists are evaluated here, since the mock only knows name and namespace;
+ *   <li>a JSON merge patch's {@code null} removes the member (RFC 7386 section 2), as the API
+ *       server does; the mock stores the {@code null} instead, which no Kubernetes client expects
+ *       (an annotation with a null value).
  * </ol>
  */
 final class SandboxDispatcher extends Dispatcher {
@@ -87,7 +90,9 @@ final class SandboxDispatcher extends Dispatcher {
       }
     }
 
-    MockResponse response = delegate.dispatch(forwarded);
+    MockResponse response = isMergePatch(request) && resource.isPresent() && !rawPath.endsWith("/status")
+        ? mergePatch(request).orElseGet(() -> delegate.dispatch(request))
+        : delegate.dispatch(forwarded);
     if (response.getWebSocketListener() != null || response.getBody() == null) return response;
     if (list && response.code() == 200) {
       byte[] rewritten = typedList(response.getBody().getBytes(), resource.get().resource(), selector);
@@ -130,6 +135,73 @@ final class SandboxDispatcher extends Dispatcher {
     kept.forEach(items::add);
     if (!list.has("metadata")) list.putObject("metadata");
     return json.writeValueAsBytes(list);
+  }
+
+  private static boolean isMergePatch(RecordedRequest request) {
+    String type = request.getHeader("Content-Type");
+    return request.method() == HttpMethod.PATCH && type != null && type.startsWith("application/merge-patch+json");
+  }
+
+  /**
+   * A JSON merge patch applied here (RFC 7386 section 2) and stored with a PUT of the result, so
+   * that a {@code null} removes the member; empty when the object cannot be read (the mock then
+   * answers the PATCH itself, e.g. with 404).
+   */
+  private Optional<MockResponse> mergePatch(RecordedRequest request) {
+    var none = new io.fabric8.mockwebserver.http.Buffer();
+    MockResponse current = delegate.dispatch(
+        new RecordedRequest(request.getHttpVersion(), HttpMethod.GET, request.getPath(), request.getHeaders(), none));
+    if (current.code() != 200 || current.getBody() == null) return Optional.empty();
+    JsonNode merged;
+    try {
+      merged = merge(json.readTree(current.getBody().getBytes()), json.readTree(request.getBody().getBytes()));
+    } catch (JacksonException e) {
+      return Optional.of(json(400, status(400, "BadRequest", "invalid merge patch: " + e.getOriginalMessage())));
+    }
+    removeNulls(merged);
+    // The stored version was read just now; a merge patch without one of its own applies to
+    // whatever is stored, as on the API server, so a write in between must not fail it.
+    JsonNode patchVersion = readPatchVersion(request);
+    if (merged.get("metadata") instanceof ObjectNode meta && patchVersion == null) meta.remove("resourceVersion");
+    return Optional.of(delegate.dispatch(new RecordedRequest(request.getHttpVersion(), HttpMethod.PUT,
+        request.getPath(), request.getHeaders(), new io.fabric8.mockwebserver.http.Buffer(json.writeValueAsBytes(merged)))));
+  }
+
+  private JsonNode readPatchVersion(RecordedRequest request) {
+    try {
+      JsonNode v = json.readTree(request.getBody().getBytes()).path("metadata").get("resourceVersion");
+      return v == null || v.isNull() ? null : v;
+    } catch (JacksonException e) {
+      return null;
+    }
+  }
+
+  /** RFC 7386 MergePatch(target, patch). */
+  static JsonNode merge(JsonNode target, JsonNode patch) {
+    if (!(patch instanceof ObjectNode p)) return patch;
+    ObjectNode t = target instanceof ObjectNode o ? o : tools.jackson.databind.node.JsonNodeFactory.instance.objectNode();
+    for (var e : p.properties()) {
+      if (e.getValue().isNull()) t.remove(e.getKey());
+      else t.set(e.getKey(), merge(t.get(e.getKey()), e.getValue()));
+    }
+    return t;
+  }
+
+  /** Removes every null member of every object in {@code node}; whether any was removed. */
+  static boolean removeNulls(JsonNode node) {
+    boolean removed = false;
+    if (node instanceof ObjectNode o) {
+      List<String> nulls = new ArrayList<>();
+      for (var e : o.properties()) {
+        if (e.getValue().isNull()) nulls.add(e.getKey());
+        else removed |= removeNulls(e.getValue());
+      }
+      nulls.forEach(o::remove);
+      removed |= !nulls.isEmpty();
+    } else if (node instanceof ArrayNode a) {
+      for (JsonNode item : a) removed |= removeNulls(item);
+    }
+    return removed;
   }
 
   private static boolean isWatch(String query) {

@@ -25,7 +25,7 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Writes the validation result of the configuration to MetalLB's {@code ConfigurationState}
- * ({@code metallb.io/v1beta1}, status only): {@code status.result}, {@code status.lastError} and a
+ * ({@code metallb.io/v1beta1}, status only): {@code status.result}, {@code status.errorSummary} and a
  * {@code configReconcilerValid} condition. An Invalid result also records a Warning Event on each
  * offending object. Writes run on one thread, in order; a status equal to the last written one is
  * skipped, so callers may publish every state they see.
@@ -145,7 +145,7 @@ public final class ConfigurationStateWriter implements AutoCloseable {
     return true;
   }
 
-  /** The status: result, lastError (absent when valid) and the one condition. */
+  /** The status: result, errorSummary (absent when valid) and the one condition. */
   static Map<String, Object> statusOf(ConfigStatus s, Instant since) {
     boolean valid = s.result() == ConfigResult.VALID;
     Map<String, Object> condition = new LinkedHashMap<>();
@@ -164,7 +164,7 @@ public final class ConfigurationStateWriter implements AutoCloseable {
     condition.put("lastTransitionTime", since.toString());
     Map<String, Object> status = new LinkedHashMap<>();
     status.put("result", s.result().text());
-    if (!s.errors().isEmpty()) status.put("lastError", s.errorSummary());
+    if (!s.errors().isEmpty()) status.put("errorSummary", s.errorSummary());
     status.put("conditions", List.of(condition));
     return status;
   }

@@ -3,7 +3,7 @@ package io.herald.k8s.config;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.herald.k8s.model.AnnounceProtocol;
-import io.herald.k8s.model.LabelSelectorView;
+import io.herald.allocator.pool.LabelSelector;
 import io.herald.k8s.model.ObjectRef;
 import java.util.List;
 import java.util.Map;
@@ -69,7 +69,7 @@ class ConfigStateTest {
     var bgp = view.advertisements().get(0);
     assertThat(bgp.covers(view.pools().get(0))).isTrue();
     assertThat(bgp.covers(view.pools().get(1))).isFalse();
-    assertThat(bgp.nodeSelectors()).containsExactly(LabelSelectorView.ofLabels(Map.of("rack", "a")));
+    assertThat(bgp.nodeSelectors()).containsExactly(LabelSelector.ofLabels(Map.of("rack", "a")));
     assertThat(bgp.peers()).containsExactly("tor");
     assertThat(view.advertisements().get(1).interfaces()).containsExactly("eth1");
     assertThat(view.peers()).extracting(p -> p.name()).containsExactly("tor");

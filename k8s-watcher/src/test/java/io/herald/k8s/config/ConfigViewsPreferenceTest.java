@@ -6,8 +6,8 @@ import io.herald.allocator.config.ConfigLoader;
 import io.herald.k8s.model.AdvertisementView;
 import io.herald.k8s.model.AnnounceProtocol;
 import io.herald.k8s.model.ConfigView;
-import io.herald.k8s.model.LabelSelectorView;
-import io.herald.k8s.model.PreferredNodeSelectorView;
+import io.herald.allocator.pool.LabelSelector;
+import io.herald.allocator.config.PreferredNodeSelector;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -41,9 +41,9 @@ class ConfigViewsPreferenceTest {
     AdvertisementView a = c.advertisements().stream().filter(x -> x.protocol() == AnnounceProtocol.LAYER2)
         .findFirst().orElseThrow();
     assertThat(a.preferredNodeSelectors()).containsExactly(
-        new PreferredNodeSelectorView(70, LabelSelectorView.ofLabels(Map.of("zone", "primary"))),
-        new PreferredNodeSelectorView(30, new LabelSelectorView(Map.of(), List.of(
-            new LabelSelectorView.Requirement("gpu", LabelSelectorView.Operator.IN, List.of("true"))))));
+        new PreferredNodeSelector(70, LabelSelector.ofLabels(Map.of("zone", "primary"))),
+        new PreferredNodeSelector(30, new LabelSelector(Map.of(), List.of(
+            new LabelSelector.Requirement("gpu", LabelSelector.Operator.IN, List.of("true"))))));
     assertThat(a.preferenceScore(Map.of("role", "lb", "zone", "primary", "gpu", "true"))).isEqualTo(100);
     assertThat(a.preferenceScore(Map.of("role", "lb", "zone", "primary"))).isEqualTo(70);
     assertThat(a.preferenceScore(Map.of("role", "lb"))).isZero();

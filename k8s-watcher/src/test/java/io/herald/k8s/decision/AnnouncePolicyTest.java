@@ -10,7 +10,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.herald.k8s.model.AdvertisementView;
 import io.herald.k8s.model.AnnounceProtocol;
 import io.herald.k8s.model.AnnounceSettings;
-import io.herald.k8s.model.LabelSelectorView;
+import io.herald.allocator.pool.LabelSelector;
 import io.herald.k8s.model.NodeView;
 import io.herald.k8s.model.PeerView;
 import io.herald.k8s.model.TrafficPolicy;
@@ -79,8 +79,8 @@ class AnnouncePolicyTest {
             Reason.NOT_OWNER),
         row("advertisement's node selector (matchExpressions) selects this node",
             f -> { f.ads.set(0, ad("bgp", List.of(), List.of(), List.of(),
-                       List.of(new LabelSelectorView(Map.of(), List.of(new LabelSelectorView.Requirement(
-                           "rack", LabelSelectorView.Operator.IN, List.of("a", "c"))))), List.of())); return f; },
+                       List.of(new LabelSelector(Map.of(), List.of(new LabelSelector.Requirement(
+                           "rack", LabelSelector.Operator.IN, List.of("a", "c"))))), List.of())); return f; },
             null),
         row("peer's node selector excludes this node",
             f -> { f.peers.set(0, new PeerView("tor", List.of(sel("rack", "b")))); return f; }, Reason.NO_MATCHING_PEER),
@@ -107,8 +107,8 @@ class AnnouncePolicyTest {
   }
 
   private static AdvertisementView ad(
-      String name, List<String> pools, List<LabelSelectorView> poolSel, List<LabelSelectorView> svcSel,
-      List<LabelSelectorView> nodeSel, List<String> peers) {
+      String name, List<String> pools, List<LabelSelector> poolSel, List<LabelSelector> svcSel,
+      List<LabelSelector> nodeSel, List<String> peers) {
     return new AdvertisementView(name, AnnounceProtocol.BGP, pools, poolSel, svcSel, nodeSel, peers, List.of());
   }
 
@@ -186,8 +186,8 @@ class AnnouncePolicyTest {
           // The first node moves to rack z, which the advertisement's node selector leaves out.
           f.node(first, Map.of("rack", "z"), false);
           f.ads.set(1, new AdvertisementView("l2", AnnounceProtocol.LAYER2, List.of(), List.of(), List.of(),
-              List.of(new LabelSelectorView(Map.of(), List.of(new LabelSelectorView.Requirement(
-                  "rack", LabelSelectorView.Operator.NOT_IN, List.of("z"))))),
+              List.of(new LabelSelector(Map.of(), List.of(new LabelSelector.Requirement(
+                  "rack", LabelSelector.Operator.NOT_IN, List.of("z"))))),
               List.of(), List.of()));
         }
       }
@@ -279,5 +279,16 @@ class AnnouncePolicyTest {
       }
     }
     return found;
+  }
+
+  @Test
+  void selectorListsSelectEverythingWhenEmptyAndOrTheirSelectors() {
+    var labels = Map.of("rack", "a", "zone", "x");
+    var notIn = new LabelSelector(Map.of(), List.of(new LabelSelector.Requirement("rack", LabelSelector.Operator.NOT_IN, List.of("b"))));
+    var exists = new LabelSelector(Map.of(), List.of(new LabelSelector.Requirement("gpu", LabelSelector.Operator.EXISTS, List.of())));
+    assertThat(AnnouncePolicy.selects(List.of(), labels)).as("empty list").isTrue();
+    assertThat(AnnouncePolicy.selects(List.of(LabelSelector.ofLabels(Map.of("rack", "b")), exists), labels)).isFalse();
+    assertThat(AnnouncePolicy.selects(List.of(exists, notIn), labels)).as("one of two").isTrue();
+    assertThat(AnnouncePolicy.selects(List.of(notIn), Map.of())).as("NotIn matches a missing key").isTrue();
   }
 }

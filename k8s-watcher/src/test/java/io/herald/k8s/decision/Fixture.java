@@ -6,7 +6,7 @@ import io.herald.k8s.model.AnnounceProtocol;
 import io.herald.k8s.model.AnnounceSettings;
 import io.herald.k8s.model.ConfigView;
 import io.herald.k8s.model.EndpointView;
-import io.herald.k8s.model.LabelSelectorView;
+import io.herald.allocator.pool.LabelSelector;
 import io.herald.k8s.model.NodeView;
 import io.herald.k8s.model.PeerView;
 import io.herald.k8s.model.PoolView;
@@ -92,7 +92,7 @@ final class Fixture {
     return new AdvertisementView(name, AnnounceProtocol.LAYER2, List.of(), List.of(), List.of(), List.of(), List.of(), List.of());
   }
 
-  static LabelSelectorView sel(String key, String value) {
-    return LabelSelectorView.ofLabels(Map.of(key, value));
+  static LabelSelector sel(String key, String value) {
+    return LabelSelector.ofLabels(Map.of(key, value));
   }
 }

@@ -5,8 +5,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.herald.k8s.model.AdvertisementView;
 import io.herald.k8s.model.AnnounceProtocol;
-import io.herald.k8s.model.LabelSelectorView;
-import io.herald.k8s.model.PreferredNodeSelectorView;
+import io.herald.allocator.pool.LabelSelector;
+import io.herald.allocator.config.PreferredNodeSelector;
 import io.herald.k8s.model.TrafficPolicy;
 import java.util.List;
 import java.util.Map;
@@ -24,12 +24,12 @@ import org.junit.jupiter.params.provider.MethodSource;
  */
 class PreferredNodeSelectorsTest {
 
-  private static PreferredNodeSelectorView prefer(int weight, LabelSelectorView preference) {
-    return new PreferredNodeSelectorView(weight, preference);
+  private static PreferredNodeSelector prefer(int weight, LabelSelector preference) {
+    return new PreferredNodeSelector(weight, preference);
   }
 
-  private static AdvertisementView l2(String name, List<LabelSelectorView> serviceSelectors,
-      List<LabelSelectorView> nodeSelectors, PreferredNodeSelectorView... preferred) {
+  private static AdvertisementView l2(String name, List<LabelSelector> serviceSelectors,
+      List<LabelSelector> nodeSelectors, PreferredNodeSelector... preferred) {
     return new AdvertisementView(name, AnnounceProtocol.LAYER2, List.of(), List.of(), serviceSelectors, nodeSelectors,
         List.of(), List.of(), List.of(preferred));
   }
@@ -55,8 +55,8 @@ class PreferredNodeSelectorsTest {
                 .apply(f.node("worker-1", Map.of("rack", "a", "zone", "primary"), false)),
             "worker-1"),
         row("matchExpressions preference (rack NotIn [a])",
-            only(l2("l2", List.of(), List.of(), prefer(1, new LabelSelectorView(Map.of(), List.of(
-                new LabelSelectorView.Requirement("rack", LabelSelectorView.Operator.NOT_IN, List.of("a"))))))),
+            only(l2("l2", List.of(), List.of(), prefer(1, new LabelSelector(Map.of(), List.of(
+                new LabelSelector.Requirement("rack", LabelSelector.Operator.NOT_IN, List.of("a"))))))),
             "worker-3"),
         row("weights in one advertisement add up: 50 + 20 beats 60",
             f -> only(l2("l2", List.of(), List.of(),
@@ -80,7 +80,7 @@ class PreferredNodeSelectorsTest {
             },
             "worker-2"),
         row("an empty preference lifts every node the advertisement selects",
-            f -> { f.ads.add(l2("l2-rack-b", List.of(), List.of(sel("rack", "b")), prefer(1, LabelSelectorView.EVERYTHING))); return f; },
+            f -> { f.ads.add(l2("l2-rack-b", List.of(), List.of(sel("rack", "b")), prefer(1, LabelSelector.EVERYTHING))); return f; },
             "worker-3"),
         row("an advertisement whose serviceSelectors miss the Service adds nothing",
             f -> { f.ads.add(l2("l2-db", List.of(sel("app", "db")), List.of(), prefer(100, sel("rack", "b")))); return f; },

@@ -127,7 +127,7 @@ class ConfigFromClusterTest {
     assertThat(informers.configStale()).isFalse();
     Map<?, ?> status = configurationStateStatus();
     assertThat(status.get("result")).isEqualTo("Valid");
-    assertThat(status.get("lastError")).isNull();
+    assertThat(status.get("errorSummary")).isNull();
     assertThat(condition(status).get("status")).isEqualTo("True");
 
     // Broken: a prefix length that does not exist. The whole edit is rejected.
@@ -139,7 +139,7 @@ class ConfigFromClusterTest {
     assertThat(informers.configStale()).isTrue();
     status = configurationStateStatus();
     assertThat(status.get("result")).isEqualTo("Invalid");
-    assertThat((String) status.get("lastError"))
+    assertThat((String) status.get("errorSummary"))
         .startsWith("IPAddressPool metallb-system/default: spec.addresses[0]")
         .contains("192.0.2.0/33");
     assertThat(condition(status).get("status")).isEqualTo("False");
@@ -164,7 +164,7 @@ class ConfigFromClusterTest {
         .isEqualTo("192.0.2.0/27");
     status = configurationStateStatus();
     assertThat(status.get("result")).isEqualTo("Valid");
-    assertThat(status.get("lastError")).isNull();
+    assertThat(status.get("errorSummary")).isNull();
   }
 
   @Test

@@ -38,22 +38,6 @@ class ModelTest {
   }
 
   @Test
-  void labelSelectorsFollowKubernetesSemantics() {
-    var labels = Map.of("rack", "a", "zone", "x");
-    assertThat(LabelSelectorView.EVERYTHING.matches(Map.of())).isTrue();
-    assertThat(LabelSelectorView.ofLabels(Map.of("rack", "a")).matches(labels)).isTrue();
-    assertThat(LabelSelectorView.ofLabels(Map.of("rack", "b")).matches(labels)).isFalse();
-    var notIn = new LabelSelectorView(Map.of(), List.of(new LabelSelectorView.Requirement("rack", LabelSelectorView.Operator.NOT_IN, List.of("b"))));
-    assertThat(notIn.matches(labels)).isTrue();
-    assertThat(notIn.matches(Map.of())).as("NotIn matches a missing key").isTrue();
-    var exists = new LabelSelectorView(Map.of(), List.of(new LabelSelectorView.Requirement("gpu", LabelSelectorView.Operator.EXISTS, List.of())));
-    assertThat(exists.matches(labels)).isFalse();
-    assertThat(LabelSelectorView.anyMatches(List.of(), labels)).isTrue();
-    assertThat(LabelSelectorView.anyMatches(List.of(LabelSelectorView.ofLabels(Map.of("rack", "b")), exists), labels)).isFalse();
-    assertThat(LabelSelectorView.Operator.of("DoesNotExist")).isEqualTo(LabelSelectorView.Operator.DOES_NOT_EXIST);
-  }
-
-  @Test
   void serviceKeysAndSharingKeys() {
     assertThat(ServiceKey.parse("default/web")).isEqualTo(new ServiceKey("default", "web"));
     assertThatThrownBy(() -> ServiceKey.parse("web")).isInstanceOf(IllegalArgumentException.class);

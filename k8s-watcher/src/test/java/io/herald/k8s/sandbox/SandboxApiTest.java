@@ -67,6 +67,28 @@ class SandboxApiTest {
   }
 
   @Test
+  void discoveryServesTheKindsTheHelmChartRenders() throws Exception {
+    assertThat(json.readTree(get("/apis").body()).path("groups").findValuesAsString("name"))
+        .contains("apps", "rbac.authorization.k8s.io", "policy", "monitoring.coreos.com");
+    assertThat(json.readTree(get("/apis/apps/v1").body()).path("resources").findValuesAsString("kind"))
+        .contains("DaemonSet", "StatefulSet");
+    JsonNode rbac = json.readTree(get("/apis/rbac.authorization.k8s.io/v1").body()).path("resources");
+    assertThat(rbac.findValuesAsString("kind")).contains("ClusterRole", "ClusterRoleBinding", "Role", "RoleBinding");
+    JsonNode clusterRole = rbac.valueStream().filter(r -> r.path("name").asString().equals("clusterroles"))
+        .findFirst().orElseThrow();
+    assertThat(clusterRole.path("namespaced").asBoolean()).as("ClusterRole is cluster-scoped").isFalse();
+    assertThat(json.readTree(get("/apis/policy/v1").body()).path("resources").findValuesAsString("kind"))
+        .contains("PodDisruptionBudget");
+    assertThat(json.readTree(get("/apis/monitoring.coreos.com/v1").body()).path("resources").findValuesAsString("kind"))
+        .contains("ServiceMonitor", "PrometheusRule");
+    assertThat(json.readTree(get("/api/v1").body()).path("resources").findValuesAsString("kind"))
+        .contains("ServiceAccount", "ConfigMap", "Service");
+    // Stored and listed with their typed list kind, as for the other kinds.
+    assertThat(json.readTree(get("/apis/apps/v1/namespaces/metallb-system/daemonsets").body()).path("kind").asString())
+        .isEqualTo("DaemonSetList");
+  }
+
+  @Test
   void everyAnswerIsJsonAndListsCarryTheirTypedKind() throws Exception {
     api.client().services().inNamespace("default")
         .resource(new ServiceBuilder().withNewMetadata().withName("typed").endMetadata().withNewSpec().withType("LoadBalancer").endSpec().build())
@@ -100,6 +122,19 @@ class SandboxApiTest {
 
     JsonNode notWeb = json.readTree(get("/api/v1/events?fieldSelector=involvedObject.name!%3Dweb").body());
     assertThat(notWeb.path("items").findValuesAsString("name")).contains("db.1").doesNotContain("web.1");
+  }
+
+  @Test
+  void aMergePatchNullRemovesTheMemberAsTheApiServerDoes() {
+    var services = api.client().services().inNamespace("merge");
+    services.resource(new ServiceBuilder().withNewMetadata().withName("web").withNamespace("merge")
+        .addToAnnotations("metallb.io/ip-allocated-from-pool", "private").addToAnnotations("keep", "me").endMetadata()
+        .withNewSpec().withType("LoadBalancer").endSpec().build()).create();
+    services.withName("web").patch(io.fabric8.kubernetes.client.dsl.base.PatchContext.of(
+        io.fabric8.kubernetes.client.dsl.base.PatchType.JSON_MERGE),
+        "{\"metadata\":{\"annotations\":{\"metallb.io/ip-allocated-from-pool\":null}}}");
+    assertThat(services.withName("web").get().getMetadata().getAnnotations())
+        .isEqualTo(java.util.Map.of("keep", "me"));
   }
 
   @Test

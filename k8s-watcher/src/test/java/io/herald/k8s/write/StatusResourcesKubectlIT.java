@@ -71,7 +71,7 @@ class StatusResourcesKubectlIT {
       assertThat(cs.write(invalid).get(20, TimeUnit.SECONDS)).isTrue();
     }
     var state = kubectl.run("get", "configurationstates", "speaker-worker-1", "-n", "metallb-system",
-        "-o", "jsonpath={.status.result}|{.status.conditions[0].type}={.status.conditions[0].status}|{.status.lastError}");
+        "-o", "jsonpath={.status.result}|{.status.conditions[0].type}={.status.conditions[0].status}|{.status.errorSummary}");
     assertThat(state.exitCode()).as(state.stderr()).isZero();
     assertThat(state.stdout()).isEqualTo(
         "Invalid|configReconcilerValid=False|IPAddressPool metallb-system/default: spec.addresses[0]: invalid CIDR \"192.0.2.0/33\"");
