@@ -282,7 +282,7 @@ class ChartRenderTest {
   @Test
   void theNodeReadsItsNamespaceAndNamesItsEventSources() {
     JsonNode c = onlyContainer(SEED.one("DaemonSet"));
-    assertThat(args(c)).contains("--namespace=$(POD_NAMESPACE)", "--event-component-speaker=metallb-speaker",
+    assertThat(args(c)).contains("--namespace=$(POD_NAMESPACE)", "--in-cluster", "--event-component-speaker=metallb-speaker",
         "--event-component-controller=metallb-controller");
     assertThat(env(c, "POD_NAMESPACE").at("/valueFrom/fieldRef/fieldPath").asString()).isEqualTo("metadata.namespace");
 

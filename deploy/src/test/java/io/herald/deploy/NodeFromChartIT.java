@@ -35,8 +35,9 @@ import tools.jackson.databind.JsonNode;
 class NodeFromChartIT {
 
   private static final Path ROOT = HeraldChart.MODULE.getParent();
+  /** Flags that only work inside a pod: the test gives the node the sandbox's kubeconfig instead. */
   private static final Set<String> BOOTSTRAP_FLAGS =
-      Set.of("--kubernetes-bootstrap", "--pod-label-selector", "--required-contact-points");
+      Set.of("--kubernetes-bootstrap", "--pod-label-selector", "--required-contact-points", "--in-cluster");
   private static final Pattern VAR = Pattern.compile("\\$\\(([A-Za-z_][A-Za-z0-9_]*)\\)");
 
   @TempDir Path dir;

@@ -65,8 +65,16 @@ public final class NodeCommand implements Callable<Integer> {
       description = "A label of this node for node selectors, until the watcher reads them (repeatable).")
   Map<String, String> nodeLabels = new LinkedHashMap<>();
 
+  /** Where Kubernetes mounts a pod's ServiceAccount token and CA. */
+  static final String SERVICE_ACCOUNT = "/var/run/secrets/kubernetes.io/serviceaccount";
+
   @Option(names = "--kubeconfig", paramLabel = "FILE", description = "Kubernetes client configuration.")
   Path kubeconfig;
+
+  @Option(names = "--in-cluster",
+      description = {"Read the cluster as the pod's ServiceAccount (the API server from KUBERNETES_SERVICE_HOST/PORT,",
+          "the token and CA under /var/run/secrets/kubernetes.io/serviceaccount); what the Helm chart passes."})
+  boolean inCluster;
 
   @Option(names = "--http", paramLabel = "ADDR:PORT", defaultValue = "127.0.0.1:7472",
       converter = CliConverters.SocketAddressConverter.class,
@@ -107,12 +115,12 @@ public final class NodeCommand implements Callable<Integer> {
   Duration drainTime;
 
   @Option(names = "--namespace", paramLabel = "NAME", defaultValue = "metallb-system",
-      description = "With --kubeconfig: the namespace holding the metallb.io configuration (default ${DEFAULT-VALUE}).")
+      description = "With --kubeconfig or --in-cluster: the namespace holding the metallb.io configuration (default ${DEFAULT-VALUE}).")
   String namespace;
 
   @Option(names = "--informer-timeout", paramLabel = "DURATION", defaultValue = "30s",
       converter = CliConverters.DurationConverter.class,
-      description = "With --kubeconfig: how long to wait for the informers to sync (default ${DEFAULT-VALUE}).")
+      description = "With --kubeconfig or --in-cluster: how long to wait for the informers to sync (default ${DEFAULT-VALUE}).")
   Duration informerTimeout;
 
   @Option(names = "--fast-failure-detection",
@@ -151,6 +159,14 @@ public final class NodeCommand implements Callable<Integer> {
       j = NodeSettings.Journal.parse(journal);
     } catch (IllegalArgumentException e) {
       throw new CommandLine.ParameterException(cl, "--journal: " + e.getMessage());
+    }
+    if (inCluster && kubeconfig != null) {
+      throw new CommandLine.ParameterException(cl, "--in-cluster and --kubeconfig exclude each other: give one");
+    }
+    if (inCluster && (System.getenv("KUBERNETES_SERVICE_HOST") == null
+        || !Files.isReadable(Path.of(SERVICE_ACCOUNT, "token")))) {
+      throw new CommandLine.ParameterException(cl,
+          "--in-cluster: not in a pod (no KUBERNETES_SERVICE_HOST or no " + SERVICE_ACCOUNT + "/token)");
     }
     if (kubeconfig != null && !Files.isReadable(kubeconfig)) {
       throw new CommandLine.ParameterException(cl, "--kubeconfig " + kubeconfig + ": cannot read");
@@ -205,11 +221,12 @@ public final class NodeCommand implements Callable<Integer> {
     HeraldNode node = HeraldNode.start(settings, config,
         fastFailureDetection ? L2Settings.lanFailureDetector() : ConfigFactory.empty());
     ClusterWiring wiring = null;
-    if (settings.kubeconfig().isPresent()) {
+    if (settings.kubeconfig().isPresent() || inCluster) {
+      String through = inCluster ? "the pod's ServiceAccount" : settings.kubeconfig().get().toString();
       try {
-        wiring = readCluster(node, settings.kubeconfig().get(), sources);
+        wiring = readCluster(node, clientConfig(settings), sources);
       } catch (InformerStartException | KubernetesClientException | IOException | IllegalArgumentException e) {
-        err.println("cannot read the cluster through " + settings.kubeconfig().get() + ": " + e.getMessage());
+        err.println("cannot read the cluster through " + through + ": " + e.getMessage());
         err.flush();
         node.stop().toCompletableFuture().join();
         return 1;
@@ -244,10 +261,18 @@ public final class NodeCommand implements Callable<Integer> {
     return 0;
   }
 
+  /** The client configuration: the kubeconfig file, or the pod's in-cluster configuration. */
+  private Config clientConfig(NodeSettings settings) throws IOException {
+    if (settings.kubeconfig().isPresent()) {
+      return Config.fromKubeconfig(Files.readString(settings.kubeconfig().get(), StandardCharsets.UTF_8));
+    }
+    // In a pod fabric8 finds the API server, token and CA of the ServiceAccount (checked above).
+    return Config.autoConfigure(null);
+  }
+
   /** Starts the informers and the wiring; the client lives as long as the process. */
-  private ClusterWiring readCluster(HeraldNode node, Path kubeconfig, EventSources sources) throws IOException {
-    String text = Files.readString(kubeconfig, StandardCharsets.UTF_8);
-    KubernetesClient client = new KubernetesClientBuilder().withConfig(Config.fromKubeconfig(text)).build();
+  private ClusterWiring readCluster(HeraldNode node, Config config, EventSources sources) {
+    KubernetesClient client = new KubernetesClientBuilder().withConfig(config).build();
     try {
       return ClusterWiring.start(node, client, new ClusterInformers.Settings(namespace, informerTimeout), sources);
     } catch (RuntimeException e) {

@@ -89,6 +89,24 @@ class NodeCommandTest {
   }
 
   @Test
+  void inClusterAndKubeconfigExcludeEachOther() throws IOException {
+    Path kube = Files.writeString(dir.resolve("kubeconfig"), "apiVersion: v1\nkind: Config\n");
+    int code = cmd(new NodeCommand()).execute("--config", config("{}").toString(), "--node-name", "n",
+        "--in-cluster", "--kubeconfig", kube.toString());
+    assertThat(code).isEqualTo(1);
+    assertThat(err.toString()).contains("--in-cluster and --kubeconfig exclude each other");
+  }
+
+  @Test
+  void inClusterOutsideAPodIsAUsageError() throws IOException {
+    org.junit.jupiter.api.Assumptions.assumeTrue(System.getenv("KUBERNETES_SERVICE_HOST") == null,
+        "this test runs outside a Kubernetes pod");
+    int code = cmd(new NodeCommand()).execute("--config", config("{}").toString(), "--node-name", "n", "--in-cluster");
+    assertThat(code).isEqualTo(1);
+    assertThat(err.toString()).contains("--in-cluster: not in a pod");
+  }
+
+  @Test
   void badJournalIsAUsageError() throws IOException {
     int code = cmd(new NodeCommand()).execute("--config", config("{}").toString(), "--node-name", "n",
         "--journal", "mysql://x");
