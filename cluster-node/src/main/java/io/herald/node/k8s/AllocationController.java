@@ -203,7 +203,10 @@ public final class AllocationController implements AutoCloseable {
   private void write(AllocationResult r, Service s) {
     ObjectRef ref = new ObjectRef("v1", "Service", s.getMetadata().getNamespace(), s.getMetadata().getName(),
         s.getMetadata().getUid() == null ? "" : s.getMetadata().getUid());
-    AllocationOutcome out = AllocationOutcome.of(r, ref);
+    var lb = s.getStatus() == null ? null : s.getStatus().getLoadBalancer();
+    List<String> inStatus = lb == null || lb.getIngress() == null ? List.of()
+        : lb.getIngress().stream().map(i -> i.getIp()).filter(java.util.Objects::nonNull).toList();
+    AllocationOutcome out = AllocationOutcome.of(r, ref, java.util.Optional.of(inStatus));
     out.status().ifPresent(a -> statusWriter.write(ServiceRequests.watcherKey(r.service()), a)
         .exceptionally(e -> {
           // The writer logged it; converge again so the status is not left behind.

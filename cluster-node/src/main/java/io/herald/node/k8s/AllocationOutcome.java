@@ -24,13 +24,24 @@ public record AllocationOutcome(Optional<Assignment> status, List<EventSpec> eve
   }
 
   public static AllocationOutcome of(AllocationResult result, ObjectRef service) {
+    return of(result, service, Optional.empty());
+  }
+
+  /**
+   * @param inStatus the ingress addresses the Service shows now, when known: an UNCHANGED result
+   *     whose addresses the status does not show yet is news to the Service (the IP owner had
+   *     already applied an allocation whose reply was lost to an ask timeout and a retry)
+   */
+  public static AllocationOutcome of(AllocationResult result, ObjectRef service, Optional<List<String>> inStatus) {
     String c = MetallbEvents.CONTROLLER;
     List<EventSpec> events = new ArrayList<>();
     if (result instanceof AllocationResult.Assigned a) {
       a.cleared().ifPresent(why -> events.add(MetallbEvents.clearAssignment(service, why.message(), c)));
       // UNCHANGED: same addresses as in status already, nothing new to tell (as MetalLB, which
-      // records IPAllocated only when it assigns).
-      if (a.change() != AllocationResult.Change.UNCHANGED) {
+      // records IPAllocated only when the Service's addresses change).
+      boolean news = a.change() != AllocationResult.Change.UNCHANGED
+          || inStatus.map(ips -> !ips.equals(text(a.ips()))).orElse(false);
+      if (news) {
         events.add(new EventSpec(service, EventSpec.Type.NORMAL, "IPAllocated", a.eventMessage(), c));
       }
       a.additionalFailed().ifPresent(why -> events.add(new EventSpec(service, EventSpec.Type.WARNING,

@@ -42,6 +42,17 @@ class AllocationOutcomeTest {
   }
 
   @Test
+  void anUnchangedAssignmentTheStatusDoesNotShowYetIsStillAnnounced() {
+    // The IP owner applied the allocation, its reply was lost to a timeout, and the retry found
+    // the address already held: the Service has never been told.
+    var r = new AllocationResult.Assigned(KEY, "private", List.of(IpAddress.of("198.51.100.4")),
+        AllocationResult.Change.UNCHANGED, Optional.empty(), Optional.empty());
+    assertThat(AllocationOutcome.of(r, REF, Optional.of(List.of())).events())
+        .extracting(EventSpec::reason).containsExactly("IPAllocated");
+    assertThat(AllocationOutcome.of(r, REF, Optional.of(List.of("198.51.100.4"))).events()).isEmpty();
+  }
+
+  @Test
   void aFailureAfterAClearedAddressClearsStatusWithBothEventsInOrder() {
     var why = new AllocationFailure.NotAllowedInConfig(List.of(IpAddress.of("192.0.2.9")));
     var r = new AllocationResult.Failed(KEY, new AllocationFailure.NoAvailableIps(), Optional.of(why));
