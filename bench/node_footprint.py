@@ -248,6 +248,14 @@ def one_run(n, java_opts, keep):
             last = now
         rss, hwm = status_kb(node.pid, "VmRSS"), status_kb(node.pid, "VmHWM")
         heap, meta = heap_used_kb(node.pid)
+        if java_opts and "NativeMemoryTracking" in java_opts:
+            nmt = subprocess.run(["jcmd", str(node.pid), "VM.native_memory", "summary"], capture_output=True, text=True)
+            os.makedirs(os.path.join(ROOT, "bench", "results"), exist_ok=True)
+            with open(os.path.join(ROOT, "bench", "results", f"node-nmt-{int(time.time())}.txt"), "w") as f:
+                f.write(nmt.stdout)
+            for line in nmt.stdout.splitlines():
+                if line.startswith(("Total", "-")) and "committed" in line:
+                    log("NMT", " ".join(line.split()))
         subprocess.run(["jcmd", str(node.pid), "GC.run"], capture_output=True, check=True)
         time.sleep(1)
         heap_gc, _ = heap_used_kb(node.pid)
