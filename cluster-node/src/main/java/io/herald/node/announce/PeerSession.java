@@ -6,6 +6,7 @@ import io.herald.protocol.session.PeerConfig;
 import io.herald.protocol.session.RouteAttributes;
 import io.herald.protocol.types.Prefix;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import org.apache.pekko.Done;
 import org.apache.pekko.actor.typed.ActorRef;
@@ -26,6 +27,12 @@ import org.apache.pekko.stream.javadsl.SourceQueueWithComplete;
  * loop) and feeds it the complete desired route set through a Pekko Streams pipeline. Only the
  * latest set matters, so the pipeline holds one element and conflates: a burst of Service changes
  * becomes one diff on the wire, and a route change never resets the session.
+ *
+ * <p>The pipeline is backpressured by the channel's writability: after handing a set over, it
+ * pulls the next one only once the session's channel takes writes again. While a router reads
+ * slowly (or not at all) newer sets collapse into one in the conflate stage, the Adj-RIB-Out
+ * stops draining, and the outbound buffer stays near Netty's high water mark; nothing grows with
+ * the number of changes.
  */
 public final class PeerSession {
   private PeerSession() {}
@@ -54,19 +61,35 @@ public final class PeerSession {
     return Behaviors.setup(ctx -> {
       BgpPeer peer = BgpPeer.create(transport, config, telemetry);
       telemetry.attach(peer);
+      // Completed on Stop: the pipeline then hands its last set over without waiting for a
+      // router that may never read again (the stop withdraws or deconfigures everything anyway).
+      CompletableFuture<Void> stopping = new CompletableFuture<>();
       Pair<SourceQueueWithComplete<Map<Prefix, RouteAttributes>>, CompletionStage<Done>> pipeline =
           Source.<Map<Prefix, RouteAttributes>>queue(1, OverflowStrategy.dropHead())
-              .conflate((older, newer) -> newer)
-              .toMat(Sink.foreach(peer::setRoutes), Keep.both())
+              .conflateWithSeed(first -> {
+                telemetry.desiredSetWaiting(true);
+                return first;
+              }, (older, newer) -> {
+                telemetry.desiredSetConflated();
+                return newer;
+              })
+              .mapAsync(1, routes -> {
+                telemetry.desiredSetWaiting(false);
+                peer.setRoutes(routes);
+                telemetry.desiredSetHandedOver();
+                return peer.whenWritable().applyToEither(stopping, v -> Done.getInstance());
+              })
+              .toMat(Sink.ignore(), Keep.both())
               .run(Materializer.createMaterializer(ctx));
       peer.start();
       ctx.getLog().info("session to {} AS{} started", config.peer(), config.peerAs());
-      return running(ctx, peer, pipeline.first(), pipeline.second());
+      return running(ctx, peer, pipeline.first(), pipeline.second(), stopping);
     });
   }
 
   private static Behavior<Command> running(ActorContext<Command> ctx, BgpPeer peer,
-      SourceQueueWithComplete<Map<Prefix, RouteAttributes>> queue, CompletionStage<Done> pipelineDone) {
+      SourceQueueWithComplete<Map<Prefix, RouteAttributes>> queue, CompletionStage<Done> pipelineDone,
+      CompletableFuture<Void> stopping) {
     return Behaviors.receive(Command.class)
         .onMessage(SetRoutes.class, m -> {
           queue.offer(m.routes());
@@ -74,11 +97,13 @@ public final class PeerSession {
         })
         .onMessage(Stop.class, stop -> {
           // Let the pipeline hand over its last element first, so nothing overtakes the withdrawal.
+          stopping.complete(null);
           queue.complete();
           ctx.pipeToSelf(pipelineDone, (ok, err) -> new PipelineDone(stop));
           return stopping(ctx, peer);
         })
         .onSignal(PostStop.class, s -> {
+          stopping.complete(null);
           queue.complete();
           try {
             peer.shutdown("herald session stopped");

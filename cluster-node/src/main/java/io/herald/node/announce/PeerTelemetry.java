@@ -3,6 +3,7 @@ package io.herald.node.announce;
 import io.herald.protocol.session.BgpPeer;
 import io.herald.protocol.session.PeerListener;
 import java.time.Clock;
+import java.util.concurrent.atomic.AtomicLong;
 import java.time.Instant;
 
 /**
@@ -18,6 +19,9 @@ public final class PeerTelemetry implements PeerListener {
   private volatile Instant since;
   private volatile String lastDown = "";
   private volatile BgpPeer peer;
+  private volatile boolean desiredSetWaiting;
+  private final AtomicLong desiredSetsConflated = new AtomicLong();
+  private final AtomicLong desiredSetsHandedOver = new AtomicLong();
 
   public PeerTelemetry(Clock clock) {
     this.clock = clock;
@@ -54,6 +58,39 @@ public final class PeerTelemetry implements PeerListener {
   /** Why the session last went down, with the NOTIFICATION sent or received, or empty. */
   public String lastDown() {
     return lastDown;
+  }
+
+  /** Bytes the session's channel holds that the router has not taken yet. */
+  public long pendingWriteBytes() {
+    BgpPeer p = peer;
+    return p == null ? 0 : p.pendingWriteBytes();
+  }
+
+  void desiredSetWaiting(boolean waiting) {
+    desiredSetWaiting = waiting;
+  }
+
+  void desiredSetConflated() {
+    desiredSetsConflated.incrementAndGet();
+  }
+
+  void desiredSetHandedOver() {
+    desiredSetsHandedOver.incrementAndGet();
+  }
+
+  /** Whether a desired set waits in the pipeline for the channel (there is never more than one). */
+  public boolean desiredSetWaiting() {
+    return desiredSetWaiting;
+  }
+
+  /** Desired sets replaced by a newer one before the session took them. */
+  public long desiredSetsConflated() {
+    return desiredSetsConflated.get();
+  }
+
+  /** Desired sets the session took (each one becomes a diff against what the router has). */
+  public long desiredSetsHandedOver() {
+    return desiredSetsHandedOver.get();
   }
 
   public long prefixesAnnounced() {

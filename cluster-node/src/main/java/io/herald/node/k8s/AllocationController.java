@@ -222,7 +222,10 @@ public final class AllocationController implements AutoCloseable {
     ObjectRef ref = new ObjectRef("v1", "Service", s.getMetadata().getNamespace(), s.getMetadata().getName(),
         s.getMetadata().getUid() == null ? "" : s.getMetadata().getUid());
     Map<String, String> annotations = s.getMetadata().getAnnotations() == null ? Map.of() : s.getMetadata().getAnnotations();
-    AllocationOutcome out = AllocationOutcome.of(r, ref, annotations, component);
+    var lb = s.getStatus() == null ? null : s.getStatus().getLoadBalancer();
+    List<String> inStatus = lb == null || lb.getIngress() == null ? List.of()
+        : lb.getIngress().stream().map(i -> i.getIp()).filter(java.util.Objects::nonNull).toList();
+    AllocationOutcome out = AllocationOutcome.of(r, ref, annotations, component, java.util.Optional.of(inStatus));
     out.status().ifPresent(a -> statusWriter.write(ServiceRequests.watcherKey(r.service()), a)
         .exceptionally(e -> {
           // The writer logged it; converge again so the status is not left behind.

@@ -27,7 +27,7 @@ public record AllocationOutcome(Optional<Assignment> status, List<EventSpec> eve
 
   /** {@link #of(AllocationResult, ObjectRef, Map, String)} for a Service without annotations, from MetalLB's controller. */
   public static AllocationOutcome of(AllocationResult result, ObjectRef service) {
-    return of(result, service, Map.of(), MetallbEvents.CONTROLLER);
+    return of(result, service, Map.of(), MetallbEvents.CONTROLLER, Optional.empty());
   }
 
   /**
@@ -35,9 +35,12 @@ public record AllocationOutcome(Optional<Assignment> status, List<EventSpec> eve
    *     in use gets a {@code deprecatedAnnotation} Warning first, as MetalLB's controller does
    *     before it allocates
    * @param c the Events' source component
+   * @param inStatus the ingress addresses the Service shows now, when known: an UNCHANGED result
+   *     whose addresses the status does not show yet is news to the Service (the IP owner had
+   *     already applied an allocation whose reply was lost to an ask timeout and a retry)
    */
   public static AllocationOutcome of(AllocationResult result, ObjectRef service, Map<String, String> annotations,
-      String c) {
+      String c, Optional<List<String>> inStatus) {
     List<EventSpec> events = new ArrayList<>();
     if (!(result instanceof AllocationResult.NotHandled)) {
       for (String a : Annotations.deprecatedInUse(annotations)) {
@@ -47,8 +50,10 @@ public record AllocationOutcome(Optional<Assignment> status, List<EventSpec> eve
     if (result instanceof AllocationResult.Assigned a) {
       a.cleared().ifPresent(why -> events.add(MetallbEvents.clearAssignment(service, why.message(), c)));
       // UNCHANGED: same addresses as in status already, nothing new to tell (as MetalLB, which
-      // records IPAllocated only when it assigns).
-      if (a.change() != AllocationResult.Change.UNCHANGED) {
+      // records IPAllocated only when the Service's addresses change).
+      boolean news = a.change() != AllocationResult.Change.UNCHANGED
+          || inStatus.map(ips -> !ips.equals(text(a.ips()))).orElse(false);
+      if (news) {
         events.add(new EventSpec(service, EventSpec.Type.NORMAL, "IPAllocated", a.eventMessage(), c));
       }
       a.additionalFailed().ifPresent(why -> events.add(new EventSpec(service, EventSpec.Type.WARNING,

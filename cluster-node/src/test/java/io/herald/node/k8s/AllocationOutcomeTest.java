@@ -7,9 +7,11 @@ import io.herald.allocator.pool.AllocationFailure;
 import io.herald.allocator.pool.AllocationResult;
 import io.herald.allocator.pool.ServiceKey;
 import io.herald.k8s.event.EventSpec;
+import io.herald.k8s.event.MetallbEvents;
 import io.herald.k8s.model.ObjectRef;
 import io.herald.k8s.write.ServiceStatusWriter.Assignment;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import org.junit.jupiter.api.Test;
 
@@ -39,6 +41,17 @@ class AllocationOutcomeTest {
     AllocationOutcome out = AllocationOutcome.of(r, REF);
     assertThat(out.status()).contains(new Assignment(List.of("198.51.100.4"), "private"));
     assertThat(out.events()).isEmpty();
+  }
+
+  @Test
+  void anUnchangedAssignmentTheStatusDoesNotShowYetIsStillAnnounced() {
+    // The IP owner applied the allocation, its reply was lost to a timeout, and the retry found
+    // the address already held: the Service has never been told.
+    var r = new AllocationResult.Assigned(KEY, "private", List.of(IpAddress.of("198.51.100.4")),
+        AllocationResult.Change.UNCHANGED, Optional.empty(), Optional.empty());
+    assertThat(AllocationOutcome.of(r, REF, Map.of(), MetallbEvents.CONTROLLER, Optional.of(List.of())).events())
+        .extracting(EventSpec::reason).containsExactly("IPAllocated");
+    assertThat(AllocationOutcome.of(r, REF, Map.of(), MetallbEvents.CONTROLLER, Optional.of(List.of("198.51.100.4"))).events()).isEmpty();
   }
 
   @Test

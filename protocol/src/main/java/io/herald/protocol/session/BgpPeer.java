@@ -94,6 +94,11 @@ public final class BgpPeer {
   private int batchAnnounced;
   private int batchWithdrawn;
 
+  /** Callers of {@link #whenWritable()} waiting for the Established channel to drain. */
+  private final List<CompletableFuture<Void>> writableWaiters = new ArrayList<>();
+  /** The Established session's channel, for readers on other threads (pending bytes). */
+  private volatile Channel establishedChannel;
+
   private final AtomicLong updatesSent = new AtomicLong();
   private final AtomicLong prefixesAnnounced = new AtomicLong();
   private volatile Phase phase = Phase.IDLE;
@@ -170,6 +175,47 @@ public final class BgpPeer {
       exportDesired();
       drain();
     });
+  }
+
+  /**
+   * Completes once the Established session's channel takes writes again (its outbound buffer
+   * fell below the low water mark), or at once when it already does or no session is
+   * Established. Runs on the session's loop after every earlier call, so it completes only after
+   * earlier {@link #setRoutes} calls were applied and their UPDATEs handed to the channel: a
+   * caller that waits for it before handing over the next set never queues more than the channel
+   * holds.
+   */
+  public CompletableFuture<Void> whenWritable() {
+    CompletableFuture<Void> f = new CompletableFuture<>();
+    onLoop(() -> {
+      Channel ch = establishedChannel;
+      if (ch == null || ch.isWritable()) {
+        f.complete(null);
+      } else {
+        writableWaiters.add(f);
+      }
+    });
+    return f;
+  }
+
+  /** Bytes written to the Established channel but not yet taken by the socket; 0 without one. */
+  public long pendingWriteBytes() {
+    Channel ch = establishedChannel;
+    if (ch == null) {
+      return 0;
+    }
+    var buffer = ch.unsafe().outboundBuffer();
+    return buffer == null ? 0 : buffer.totalPendingWriteBytes();
+  }
+
+  /** Releases the {@link #whenWritable()} waiters once nothing holds them back any more. */
+  private void releaseWriters() {
+    Channel ch = establishedChannel;
+    if ((ch == null || ch.isWritable()) && !writableWaiters.isEmpty()) {
+      List<CompletableFuture<Void>> ready = List.copyOf(writableWaiters);
+      writableWaiters.clear();
+      ready.forEach(w -> w.complete(null));
+    }
   }
 
   /**
@@ -253,6 +299,7 @@ public final class BgpPeer {
           onLoop(() -> {
             if (id.equals(established)) {
               drain();
+              releaseWriters();
             }
           });
         }
@@ -426,6 +473,7 @@ public final class BgpPeer {
     endOfRouteRefreshPending.clear();
     markBatchStart();
     Channel ch = connections.get(established).channel;
+    establishedChannel = ch;
     Set<String> families = new java.util.TreeSet<>();
     for (AddressFamily f : negotiated.families()) {
       families.add(f.afi().name().toLowerCase(java.util.Locale.ROOT) + "-unicast");
@@ -443,6 +491,9 @@ public final class BgpPeer {
   private void sessionDown(Action.SessionDown d) {
     if (d.connection().equals(established)) {
       established = null;
+      establishedChannel = null;
+      // Nothing to wait for without a session: the routes wait in the Adj-RIB-Out.
+      releaseWriters();
       rib.sessionDown();
       endOfRibPending.clear();
       endOfRouteRefreshPending.clear();
