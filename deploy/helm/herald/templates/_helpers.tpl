@@ -116,3 +116,19 @@ app.kubernetes.io/name: {{ include "herald.name" . }}
 app.kubernetes.io/instance: {{ .Release.Name }}
 app.kubernetes.io/part-of: metallb-api
 {{- end }}
+
+{{/*
+"true" when the node answers ARP/NDP: speaker.layer2.enabled, or a configInline pool with
+protocol layer2.
+*/}}
+{{- define "herald.layer2" -}}
+{{- $on := .Values.speaker.layer2.enabled -}}
+{{- $ci := .Values.configInline -}}
+{{- if kindIs "string" $ci -}}{{- $ci = fromYaml $ci -}}{{- end -}}
+{{- if kindIs "map" $ci -}}
+{{- range (index $ci "address-pools" | default list) -}}
+{{- if eq (toString .protocol) "layer2" -}}{{- $on = true -}}{{- end -}}
+{{- end -}}
+{{- end -}}
+{{- ternary "true" "false" $on -}}
+{{- end -}}

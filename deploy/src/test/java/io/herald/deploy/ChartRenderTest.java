@@ -56,7 +56,25 @@ class ChartRenderTest {
     assertThat(sc.path("allowPrivilegeEscalation").asBoolean(true)).isFalse();
     assertThat(sc.path("privileged").asBoolean(false)).isFalse();
     assertThat(strings(sc.at("/capabilities/drop"))).containsExactly("ALL");
-    assertThat(strings(sc.at("/capabilities/add"))).isSubsetOf("NET_RAW", "NET_ADMIN", "NET_BIND_SERVICE");
+    assertThat(strings(sc.at("/capabilities/add"))).as("BGP alone needs no capability").isEmpty();
+    assertThat(args(onlyContainer(ds))).doesNotContain("--fast-failure-detection");
+  }
+
+  @Test
+  void layer2RunsAsRootWithNetRawOnlyAndFastFailureDetection() {
+    // Turned on by a layer2 pool in configInline (here given as a string) or by speaker.layer2.enabled.
+    for (Manifests m : List.of(HeraldChart.render(List.of(HeraldChart.DIR.resolve("ci/layer2-values.yaml")), Map.of()),
+        HeraldChart.render(List.of(HeraldChart.SEED_VALUES), Map.of("speaker.layer2.enabled", true)))) {
+      JsonNode ds = m.one("DaemonSet");
+      JsonNode podSc = ds.at("/spec/template/spec/securityContext");
+      assertThat(podSc.path("runAsUser").asInt(-1)).isZero();
+      assertThat(podSc.path("runAsNonRoot").asBoolean(true)).isFalse();
+      JsonNode sc = onlyContainer(ds).path("securityContext");
+      assertThat(strings(sc.at("/capabilities/drop"))).containsExactly("ALL");
+      assertThat(strings(sc.at("/capabilities/add"))).containsExactly("NET_RAW");
+      assertThat(sc.path("allowPrivilegeEscalation").asBoolean(true)).isFalse();
+      assertThat(args(onlyContainer(ds))).contains("--fast-failure-detection");
+    }
   }
 
   @Test

@@ -248,7 +248,13 @@ public final class AnnounceCommand implements java.util.concurrent.Callable<Inte
       }
     }
     OptionalInt ttl = internal ? OptionalInt.empty() : OptionalInt.of(ebgpMultihop == null ? 1 : ebgpMultihop);
-    TcpSettings tcp = new TcpSettings(Optional.ofNullable(sourceAddress), md5, ttl);
+    // Passive, our address on the session is the one we listen on (unless that is a wildcard):
+    // as the source address it lets the speaker pack the first table before the router connects.
+    InetAddress local = sourceAddress;
+    if (local == null && passive && listen != null && !listen.getAddress().isAnyLocalAddress()) {
+      local = listen.getAddress();
+    }
+    TcpSettings tcp = new TcpSettings(Optional.ofNullable(local), md5, ttl);
     Optional<InetSocketAddress> listenAt = Optional.empty();
     if (passive) {
       InetSocketAddress l = listen;

@@ -7,15 +7,17 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The concurrent-Services scenario on the default journal: one embedded H2 file shared by three
- * nodes. An integration test for its length (six node starts and 1,200 Services through one
- * sandbox API take minutes on two cores); {@code -Dherald.test.first-wave=60
- * -Dherald.test.second-wave=30} runs a smaller one.
+ * nodes. The thousand-Service run is {@link ConcurrentServicesPostgresIT}'s (the journal a real
+ * cluster shares); here the same scenario runs with 300 + 100 Services, since the sandbox API
+ * takes only tens of objects a second and the suite has to stay short on two cores.
+ * {@code -Dherald.test.first-wave=N -Dherald.test.second-wave=M} sets other sizes.
  */
 class ConcurrentServicesH2IT {
   @TempDir Path dir;
 
   @Test
-  void aThousandConcurrentServicesGetDistinctAddressesThatSurviveACrashAndAFullRestart() throws Exception {
-    new ConcurrentServicesScenario(ConcurrentServicesScenario.FIRST_WAVE, ConcurrentServicesScenario.SECOND_WAVE).run(new NodeSettings.Journal.H2(dir.resolve("journal")));
+  void concurrentServicesGetDistinctAddressesThatSurviveACrashAndAFullRestart() throws Exception {
+    new ConcurrentServicesScenario(Integer.getInteger("herald.test.first-wave", 300),
+        Integer.getInteger("herald.test.second-wave", 100)).run(new NodeSettings.Journal.H2(dir.resolve("journal")));
   }
 }

@@ -69,6 +69,9 @@ public final class AdjRibOut {
   private int withdrawSlot = -1;
   private int withdrawRemaining;
   private int pruneThreshold = 256;
+  /** Desired prefixes per family, kept by {@link #setDesired}: eligibility counts without a scan. */
+  private int desiredIpv4;
+  private int desiredIpv6;
   private boolean ipv4;
   private boolean ipv6;
 
@@ -111,6 +114,8 @@ public final class AdjRibOut {
       java.util.function.BiFunction<Prefix, ? super V, PathAttributes> attributes) {
     endSweep();
     desired.clear();
+    desiredIpv4 = 0;
+    desiredIpv6 = 0;
     canonicalOf.clear();
     V lastSeen = null;
     boolean lastV6 = false;
@@ -124,12 +129,71 @@ public final class AdjRibOut {
         PathAttributes a = attributes.apply(e.getKey(), v);
         lastCanonical = a == null ? null : canonical(a);
       }
-      if (lastCanonical != null) {
-        desired.put(Objects.requireNonNull(e.getKey(), "prefix"), lastCanonical);
+      if (lastCanonical != null && desired.put(Objects.requireNonNull(e.getKey(), "prefix"), lastCanonical) == null) {
+        if (v6) {
+          desiredIpv6++;
+        } else {
+          desiredIpv4++;
+        }
       }
     }
     pruneInterned();
     recompute();
+  }
+
+  /**
+   * Every desired route of {@code families}, grouped by attribute set, without changing any
+   * state: what the initial feed of a session with those families will send, for packing it
+   * before the session exists.
+   */
+  public Map<PathAttributes, List<Prefix>> desiredByAttributes(Set<AddressFamily> families) {
+    boolean v4 = families.contains(AddressFamily.IPV4_UNICAST);
+    boolean v6 = families.contains(AddressFamily.IPV6_UNICAST);
+    IdentityHashMap<PathAttributes, List<Prefix>> groups = new IdentityHashMap<>();
+    Map<PathAttributes, List<Prefix>> out = new LinkedHashMap<>();
+    for (int s = 0; s < desired.capacity(); s++) {
+      Prefix p = desired.keyAt(s);
+      if (p == null || !(p.isIpv4() ? v4 : v6)) {
+        continue;
+      }
+      PathAttributes a = desired.valueAt(s);
+      List<Prefix> g = groups.get(a);
+      if (g == null) {
+        g = new ArrayList<>();
+        groups.put(a, g);
+        out.put(a, g);
+      }
+      g.add(p);
+    }
+    return out;
+  }
+
+  /** Whether every desired prefix belongs to one of {@code families}. */
+  public boolean desiredWithin(Set<AddressFamily> families) {
+    return (desiredIpv4 == 0 || families.contains(AddressFamily.IPV4_UNICAST))
+        && (desiredIpv6 == 0 || families.contains(AddressFamily.IPV6_UNICAST));
+  }
+
+  /**
+   * Right after {@link #sessionUp}, before anything was taken: the whole initial feed reached the
+   * peer by other means (UPDATEs packed before the session from {@link #desiredByAttributes}).
+   * Marks every eligible desired prefix advertised, as a completed sweep does.
+   *
+   * @return how many prefixes that was
+   * @throws IllegalStateException when the initial feed has begun or other changes are pending
+   */
+  public int initialFeedSent() {
+    if (pending.size() > 0 || withdrawRemaining > 0 || advertised.size() > 0
+        || (sweepSlot >= 0 && sweepRemaining != sweepTotal)) {
+      throw new IllegalStateException("not at the start of an initial feed");
+    }
+    int n = sweepTotal;
+    if (sweepSlot >= 0) {
+      sweepSlot = desired.capacity();
+      sweepRemaining = 0;
+      endSweep();
+    }
+    return n;
   }
 
   /** Everything desired in {@code family} is sent again (RFC 2918 §4 route refresh). */
@@ -357,13 +421,7 @@ public final class AdjRibOut {
     }
     if (advertised.size() == 0 && resend.size() == 0) {
       // Nothing sent yet: everything eligible is pending; walk it in place (see sweepSlot).
-      int eligible = 0;
-      for (int s = 0; s < desired.capacity(); s++) {
-        Prefix p = desired.keyAt(s);
-        if (p != null && eligible(p)) {
-          eligible++;
-        }
-      }
+      int eligible = (ipv4 ? desiredIpv4 : 0) + (ipv6 ? desiredIpv6 : 0);
       sweepSlot = eligible > 0 ? 0 : -1;
       sweepRemaining = eligible;
       sweepTotal = eligible;

@@ -474,6 +474,12 @@ public final class BgpPeer {
     markBatchStart();
     Channel ch = connections.get(established).channel;
     establishedChannel = ch;
+    // The desired table is ready (exported when the routes were set, with next hop self left
+    // to the packer), so the initial feed starts without a pass over the routes.
+    rib.sessionDown();
+    rib.sessionUp(negotiated.families());
+    sendPrePacked(ch, negotiated);
+    // Told after the table is on its way: a listener's work must not delay the first UPDATE.
     Set<String> families = new java.util.TreeSet<>();
     for (AddressFamily f : negotiated.families()) {
       families.add(f.afi().name().toLowerCase(java.util.Locale.ROOT) + "-unicast");
@@ -482,10 +488,6 @@ public final class BgpPeer {
         (InetSocketAddress) ch.localAddress(), (InetSocketAddress) ch.remoteAddress(),
         negotiated.peerAsn().value(), (int) negotiated.holdTime().getSeconds(), families,
         negotiated.fourOctetAs(), negotiated.extendedMessage()));
-    // The desired table is ready (exported when the routes were set, with next hop self left
-    // to the packer), so the initial feed starts without a pass over the routes.
-    rib.sessionDown();
-    rib.sessionUp(negotiated.families());
   }
 
   private void sessionDown(Action.SessionDown d) {
@@ -495,6 +497,7 @@ public final class BgpPeer {
       // Nothing to wait for without a session: the routes wait in the Adj-RIB-Out.
       releaseWriters();
       rib.sessionDown();
+      prePack(); // for the next session
       endOfRibPending.clear();
       endOfRouteRefreshPending.clear();
       log.info("session with {} down: {}", config.peer(), d.reason());
@@ -555,9 +558,11 @@ public final class BgpPeer {
     ChannelFuture last = null;
     while (ch.isWritable() && rib.hasPending()) {
       RibDelta delta = rib.takePending(PREFIXES_PER_ROUND);
-      for (byte[] frame : UpdatePacker.pack(delta.withdrawn(), delta.announced(), codec, self)) {
-        last = ch.write(Unpooled.wrappedBuffer(frame));
-        updatesSent.incrementAndGet();
+      List<byte[]> frames = UpdatePacker.pack(delta.withdrawn(), delta.announced(), codec, self);
+      if (!frames.isEmpty()) {
+        // One write per round, not one per UPDATE: the channel's per-write cost is paid once.
+        last = ch.write(Unpooled.wrappedBuffer(concat(frames)));
+        updatesSent.addAndGet(frames.size());
       }
       batchWithdrawn += delta.withdrawn().size();
       int announced = 0;
@@ -603,6 +608,86 @@ public final class BgpPeer {
   private void exportDesired() {
     exported.clear();
     rib.setDesired(routes, this::exported);
+    prePack();
+  }
+
+  /**
+   * The initial feed packed before any session exists, like a router that has its table ready
+   * before it peers: at Established it only has to be written. Packed for the usual outcome of
+   * the OPEN exchange (4-octet AS numbers, RFC 6793; 4096-octet messages are valid either way) and
+   * for our configured source address as next hop self; a session that negotiates otherwise, or
+   * comes up from another address, gets the feed packed the usual way.
+   */
+  private record PrePacked(InetAddress local, byte[] updates, int messages, int prefixes) {}
+
+  private PrePacked prePacked;
+  private final AtomicLong prePackedFeeds = new AtomicLong();
+
+  /** How many sessions got their initial feed packed before they existed (the rest: packed then). */
+  public long prePackedFeeds() {
+    return prePackedFeeds.get();
+  }
+
+  private void prePack() {
+    prePacked = null;
+    if (established != null || config.tcp().sourceAddress().isEmpty() || !rib.desiredWithin(config.families())) {
+      return;
+    }
+    InetAddress local = config.tcp().sourceAddress().get();
+    UpdatePacker.NextHopSelf self = local instanceof Inet4Address v4
+        ? new UpdatePacker.NextHopSelf(v4, null)
+        : new UpdatePacker.NextHopSelf(null, (Inet6Address) local);
+    Map<PathAttributes, List<Prefix>> table = rib.desiredByAttributes(config.families());
+    if (table.isEmpty()) {
+      return;
+    }
+    int n = 0;
+    for (List<Prefix> ps : table.values()) {
+      n += ps.size();
+    }
+    try {
+      List<byte[]> frames = UpdatePacker.pack(List.of(), table, new CodecContext(true, false, config.families()), self);
+      // One buffer for the whole table: one write through the channel instead of one per UPDATE.
+      prePacked = new PrePacked(local, concat(frames), frames.size(), n);
+    } catch (IllegalArgumentException unsendable) {
+      // e.g. next hop self of the other family: the usual path decides what can be sent.
+      prePacked = null;
+    }
+  }
+
+  private static byte[] concat(List<byte[]> frames) {
+    if (frames.size() == 1) {
+      return frames.get(0);
+    }
+    int length = 0;
+    for (byte[] f : frames) {
+      length += f.length;
+    }
+    byte[] all = new byte[length];
+    int at = 0;
+    for (byte[] f : frames) {
+      System.arraycopy(f, 0, all, at, f.length);
+      at += f.length;
+    }
+    return all;
+  }
+
+  /** Writes the pre-packed initial feed if this session can take it; false: feed it the usual way. */
+  private boolean sendPrePacked(Channel ch, Negotiated negotiated) {
+    PrePacked p = prePacked;
+    prePacked = null;
+    InetAddress local = ((InetSocketAddress) ch.localAddress()).getAddress();
+    if (p == null || !negotiated.fourOctetAs() || !p.local().equals(local)
+        || !(negotiated.families().containsAll(config.families()) || rib.desiredWithin(negotiated.families()))) {
+      return false;
+    }
+    ch.writeAndFlush(Unpooled.wrappedBuffer(p.updates()));
+    int n = rib.initialFeedSent();
+    prePackedFeeds.incrementAndGet();
+    updatesSent.addAndGet(p.messages());
+    prefixesAnnounced.addAndGet(n);
+    batchAnnounced += n;
+    return true;
   }
 
   /** The wire attributes of {@code ra} for {@code p}'s family, cached per instance; null: unsendable. */
@@ -666,6 +751,14 @@ public final class BgpPeer {
       drainInto(warm, ctx, self);
       warm.setDesired(Map.of());
       drainInto(warm, ctx, self);
+      // The table packed ahead of a session, as prePack and sendPrePacked do.
+      warm.setDesired(routes, export);
+      if (warm.desiredWithin(both)) {
+        UpdatePacker.pack(List.of(), warm.desiredByAttributes(both), ctx, self);
+        warm.sessionDown();
+        warm.sessionUp(both);
+        warm.initialFeedSent();
+      }
     }
   }
 

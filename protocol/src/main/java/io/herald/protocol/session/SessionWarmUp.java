@@ -100,7 +100,10 @@ public final class SessionWarmUp {
 
   private static PeerConfig config(InetSocketAddress peer, long local, long remote, String id, boolean passive) {
     return new PeerConfig(peer, Asn.of(local), Asn.of(remote), RouterId.parse(id), Duration.ofSeconds(90),
-        Duration.ofMillis(100), passive, new TcpSettings(Optional.empty(), Optional.empty(), OptionalInt.empty()),
+        Duration.ofMillis(100), passive,
+        // The speaker binds its source address, so its table is packed ahead as a real one's is.
+        new TcpSettings(passive ? Optional.empty() : Optional.of(IpLiterals.parse("127.0.0.1")), Optional.empty(),
+            OptionalInt.empty()),
         Set.of(AddressFamily.IPV4_UNICAST), true, Duration.ofSeconds(120), false);
   }
 }

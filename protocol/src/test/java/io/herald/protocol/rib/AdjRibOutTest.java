@@ -208,6 +208,40 @@ class AdjRibOutTest {
   }
 
   @Test
+  void anInitialFeedPackedAheadIsMarkedSentAtOnce() {
+    AdjRibOut rib = new AdjRibOut();
+    Map<Prefix, PathAttributes> desired = new HashMap<>();
+    for (int i = 0; i < 1000; i++) {
+      desired.put(Prefix.containing(IpLiterals.ipv4(0xC633_6400 + i), 32), attrs(i % 2));
+    }
+    desired.put(V6, attrs6());
+    rib.setDesired(desired);
+    assertThat(rib.desiredWithin(V4)).isFalse();
+    assertThat(rib.desiredWithin(BOTH)).isTrue();
+    Map<PathAttributes, List<Prefix>> table = rib.desiredByAttributes(V4);
+    assertThat(table).hasSize(2);
+    assertThat(table.get(attrs(0))).hasSize(500);
+    assertThat(table.get(attrs(1))).hasSize(500);
+    assertThat(rib.hasPending()).as("looking ahead changes nothing").isFalse();
+
+    rib.sessionUp(V4);
+    assertThat(rib.initialFeedSent()).isEqualTo(1000);
+    assertThat(rib.hasPending()).isFalse();
+    assertThat(rib.advertisedCount()).isEqualTo(1000);
+    assertThat(rib.advertised(V6)).isNull();
+    desired.remove(Prefix.containing(IpLiterals.ipv4(0xC633_6400), 32));
+    rib.setDesired(desired);
+    assertThat(takeAll(rib).withdrawn()).containsExactly(Prefix.containing(IpLiterals.ipv4(0xC633_6400), 32));
+
+    AdjRibOut started = new AdjRibOut();
+    started.setDesired(desired);
+    started.sessionUp(V4);
+    started.takePending(10);
+    org.assertj.core.api.Assertions.assertThatThrownBy(started::initialFeedSent)
+        .isInstanceOf(IllegalStateException.class);
+  }
+
+  @Test
   void sessionDownForgetsWhatWasAdvertised() {
     AdjRibOut rib = new AdjRibOut();
     rib.sessionUp(V4);

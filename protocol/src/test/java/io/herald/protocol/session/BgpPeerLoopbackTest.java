@@ -182,6 +182,7 @@ class BgpPeerLoopbackTest {
         .isEqualTo(IpLiterals.parse("2001:db8::11"));
     assertThat(rib.established.get(0).fourOctetAs()).isTrue();
     await("initial table reported", () -> sp.sent.contains("3001/0"));
+    assertThat(speaker.prePackedFeeds()).as("the table was packed before the session").isEqualTo(1);
 
     // A new desired set: 1000 fewer IPv4 routes and no IPv6 route. Only the difference moves.
     Map<Prefix, RouteAttributes> smaller = routes(2000, attrs);
@@ -190,6 +191,33 @@ class BgpPeerLoopbackTest {
     await("withdrawal reported", () -> sp.sent.contains("0/1001"));
     assertThat(rib.routes.keySet()).isEqualTo(smaller.keySet());
     assertThat(sp.states).as("no session reset for a route change").containsOnlyOnce("Established");
+  }
+
+  @Test
+  void withoutAKnownSourceAddressTheFeedIsPackedAtEstablished() throws Exception {
+    // A collector that expects the speaker from 127.0.0.1, the kernel's choice towards 127.0.0.2.
+    Rib rib = new Rib();
+    PeerConfig cc = config("127.0.0.1", 179, COLLECTOR_AS, SPEAKER_AS, "192.0.2.1", true, Duration.ofSeconds(9));
+    BgpPeer c = BgpPeer.create(transport, cc, rib);
+    server = BgpListener.bind(transport, new InetSocketAddress(IpLiterals.parse("127.0.0.2"), 0), List.of(c));
+    c.start();
+    closers.add(() -> c.shutdown("test over").get(5, TimeUnit.SECONDS));
+    PeerConfig sc = config("127.0.0.2", server.localAddress().getPort(), SPEAKER_AS, COLLECTOR_AS, "192.0.2.11",
+        false, Duration.ofSeconds(9));
+    // No source address: our address, the next hop of these routes, is known only once connected.
+    PeerConfig unbound = new PeerConfig(sc.peer(), sc.localAs(), sc.peerAs(), sc.routerId(), sc.holdTime(),
+        sc.connectRetry(), sc.passive(), TcpSettings.DEFAULT, sc.families(), sc.gracefulRestart(), sc.restartTime(),
+        sc.restarting());
+    Speaker sp = new Speaker();
+    BgpPeer s = BgpPeer.create(transport, unbound, sp);
+    closers.add(() -> s.shutdown("test over").get(5, TimeUnit.SECONDS));
+    s.setRoutes(routes(500, RouteAttributes.DEFAULT));
+    s.start();
+    await("500 routes", () -> rib.routes.size() == 500);
+    assertThat(rib.routes.get(Prefix.parse("198.51.100.7/32")).attribute(NextHop.class).orElseThrow().address())
+        .isEqualTo(IpLiterals.parse("127.0.0.1"));
+    await("initial table reported", () -> sp.sent.contains("500/0"));
+    assertThat(s.prePackedFeeds()).as("packed at Established, not before").isZero();
   }
 
   @Test
