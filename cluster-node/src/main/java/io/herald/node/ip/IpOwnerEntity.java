@@ -88,9 +88,9 @@ public final class IpOwnerEntity
   public record GetSnapshot(ActorRef<Snapshot> replyTo) implements Command {}
 
   /**
-   * A new configuration's pools. Not persisted: pools are configuration, which every node reads
-   * itself; a restarted entity starts from its host's current pools. Refused (and the old pools
-   * kept) if an address in use would fall outside every new pool, as MetalLB does.
+   * A new configuration's pools. Refused (and the old pools kept) if an address in use would fall
+   * outside every new pool, as MetalLB does. Applied pools are persisted ({@link PoolsApplied}):
+   * a restarted entity starts from its host's pools only until the journal says otherwise.
    */
   public record SetPools(List<IpPool> pools, ActorRef<SetPoolsReply> replyTo) implements Command {
     public SetPools {
@@ -146,6 +146,17 @@ public final class IpOwnerEntity
   }
 
   public record Released(ServiceKey service) implements Event {}
+
+  /**
+   * New pools were applied. Persisted so that a restarted entity allocates with the pools the
+   * cluster last agreed on, not with whatever its new host was started with: replaying an
+   * allocation against other pools could move a Service's address.
+   */
+  public record PoolsApplied(List<IpPool> pools) implements Event {
+    public PoolsApplied {
+      pools = List.copyOf(pools);
+    }
+  }
 
   /**
    * The allocator, rebuilt from the journal on every start. Mutable and never shared: only copies
@@ -262,9 +273,14 @@ public final class IpOwnerEntity
   }
 
   private ReplyEffect<Event, State> onSetPools(State s, SetPools c) {
+    boolean same = s.allocator.pools().pools().equals(c.pools());
     Allocator.PoolChange change = s.allocator.setPools(new PoolSet(c.pools()));
     String refusal = change instanceof Allocator.PoolChange.Refused r ? r.message() : "";
-    return Effect().reply(c.replyTo(), new SetPoolsReply(refusal));
+    SetPoolsReply reply = new SetPoolsReply(refusal);
+    if (!refusal.isEmpty() || same) {
+      return Effect().reply(c.replyTo(), reply);
+    }
+    return Effect().persist(new PoolsApplied(c.pools())).thenReply(c.replyTo(), st -> reply);
   }
 
   private ReplyEffect<Event, State> onGetSnapshot(State s, GetSnapshot c) {
@@ -295,6 +311,13 @@ public final class IpOwnerEntity
         .onEvent(Allocated.class, this::applyAllocated)
         .onEvent(Released.class, (s, e) -> {
           s.allocator.release(e.service());
+          return s;
+        })
+        .onEvent(PoolsApplied.class, (s, e) -> {
+          // Live: already applied by the command. Replay: they were compatible when applied.
+          if (!s.allocator.pools().pools().equals(e.pools())) {
+            s.allocator.setPools(new PoolSet(e.pools()));
+          }
           return s;
         })
         .build();

@@ -170,8 +170,38 @@ class IpOwnerEntityTest {
     var applied = kit.<IpOwnerEntity.SetPoolsReply>runCommand(to -> new IpOwnerEntity.SetPools(
         List.of(IpPool.of("private", "192.0.2.0/30", "203.0.113.0/30")), to));
     assertThat(applied.reply().applied()).isTrue();
-    assertThat(applied.hasNoEvents()).isTrue();
+    assertThat(applied.events()).hasSize(1);
     assertThat(ips(allocate(svc("web")))).containsExactly(IpAddress.of("192.0.2.0"));
+    var again = kit.<IpOwnerEntity.SetPoolsReply>runCommand(to -> new IpOwnerEntity.SetPools(
+        List.of(IpPool.of("private", "192.0.2.0/30", "203.0.113.0/30")), to));
+    assertThat(again.reply().applied()).isTrue();
+    assertThat(again.hasNoEvents()).as("the same pools again change nothing").isTrue();
+  }
+
+  @Test
+  void appliedPoolsSurviveARestartOnAHostWithOtherPools() {
+    java.util.concurrent.atomic.AtomicReference<PoolSet> host = new java.util.concurrent.atomic.AtomicReference<>(POOLS);
+    var k = EventSourcedBehaviorTestKit.<IpOwnerEntity.Command, IpOwnerEntity.Event, IpOwnerEntity.State>create(
+        testKit.system(), IpOwnerEntity.create("applied-pools", host::get),
+        EventSourcedBehaviorTestKit.enabledSerializationSettings().withVerifyState(false));
+    k.clear();
+    // The cluster's configuration replaces the pools the host started with.
+    var applied = k.<IpOwnerEntity.SetPoolsReply>runCommand(to -> new IpOwnerEntity.SetPools(
+        List.of(IpPool.of("cluster", "203.0.113.8/30")), to));
+    assertThat(applied.reply().applied()).isTrue();
+    AllocationResult web = k.<IpOwnerEntity.AllocateReply>runCommand(
+        to -> new IpOwnerEntity.Allocate(svc("web"), to)).reply().result();
+    assertThat(ips(web)).containsExactly(IpAddress.of("203.0.113.8"));
+
+    // The entity restarts on a node that has not read the cluster's configuration yet.
+    host.set(PoolSet.of(IpPool.of("file", "192.0.2.0/30")));
+    k.restart();
+    AllocationResult again = k.<IpOwnerEntity.AllocateReply>runCommand(
+        to -> new IpOwnerEntity.Allocate(svc("web"), to)).reply().result();
+    assertThat(ips(again)).as("same address after the restart").containsExactly(IpAddress.of("203.0.113.8"));
+    AllocationResult other = k.<IpOwnerEntity.AllocateReply>runCommand(
+        to -> new IpOwnerEntity.Allocate(svc("other"), to)).reply().result();
+    assertThat(ips(other)).as("from the applied pools, not the host's").containsExactly(IpAddress.of("203.0.113.9"));
   }
 
   @Test
