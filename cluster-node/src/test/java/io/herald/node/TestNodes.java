@@ -22,7 +22,9 @@ public final class TestNodes {
    * Fast failure detection and the 2-node-safe keep-oldest strategy, unless a test picks another;
    * a terminated ActorSystem does not leave (that is how a crash looks to the others). The
    * heartbeat pause stays at 3 s: on two loaded cores a JIT or GC pause of a healthy node must not
-   * look like a crash.
+   * look like a crash. For the same reason the resolver's "down all when unstable" guard is off:
+   * with a 3 s stable-after it fires 5.25 s after the first change, and a loaded machine has been
+   * seen to delay the decision that long, downing the whole cluster for one crashed node.
    */
   public static final Config FAST = ConfigFactory.parseString("""
       pekko.loglevel = WARNING
@@ -30,6 +32,7 @@ public final class TestNodes {
       pekko.cluster.failure-detector.heartbeat-interval = 300ms
       pekko.cluster.failure-detector.acceptable-heartbeat-pause = 3s
       pekko.cluster.split-brain-resolver.stable-after = 3s
+      pekko.cluster.split-brain-resolver.down-all-when-unstable = off
       pekko.cluster.split-brain-resolver.active-strategy = keep-oldest
       pekko.coordinated-shutdown.run-by-actor-system-terminate = off
       pekko.coordinated-shutdown.run-by-jvm-shutdown-hook = off
