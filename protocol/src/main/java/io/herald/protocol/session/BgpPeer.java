@@ -94,6 +94,10 @@ public final class BgpPeer {
   private int batchAnnounced;
   private int batchWithdrawn;
 
+  /** The initial feed packed before the session exists ({@link #prePack}), or null. */
+  private PrePacked prePacked;
+  private final AtomicLong prePackedFeeds = new AtomicLong();
+
   /** Callers of {@link #whenWritable()} waiting for the Established channel to drain. */
   private final List<CompletableFuture<Void>> writableWaiters = new ArrayList<>();
   /** The Established session's channel, for readers on other threads (pending bytes). */
@@ -618,10 +622,8 @@ public final class BgpPeer {
    * for our configured source address as next hop self; a session that negotiates otherwise, or
    * comes up from another address, gets the feed packed the usual way.
    */
-  private record PrePacked(InetAddress local, byte[] updates, int messages, int prefixes) {}
 
-  private PrePacked prePacked;
-  private final AtomicLong prePackedFeeds = new AtomicLong();
+  private record PrePacked(InetAddress local, byte[] updates, int messages, int prefixes) {}
 
   /** How many sessions got their initial feed packed before they existed (the rest: packed then). */
   public long prePackedFeeds() {
@@ -672,14 +674,14 @@ public final class BgpPeer {
     return all;
   }
 
-  /** Writes the pre-packed initial feed if this session can take it; false: feed it the usual way. */
-  private boolean sendPrePacked(Channel ch, Negotiated negotiated) {
+  /** Writes the pre-packed initial feed if this session can take it; else drain() packs it as usual. */
+  private void sendPrePacked(Channel ch, Negotiated negotiated) {
     PrePacked p = prePacked;
     prePacked = null;
     InetAddress local = ((InetSocketAddress) ch.localAddress()).getAddress();
     if (p == null || !negotiated.fourOctetAs() || !p.local().equals(local)
         || !(negotiated.families().containsAll(config.families()) || rib.desiredWithin(negotiated.families()))) {
-      return false;
+      return;
     }
     ch.writeAndFlush(Unpooled.wrappedBuffer(p.updates()));
     int n = rib.initialFeedSent();
@@ -687,7 +689,6 @@ public final class BgpPeer {
     updatesSent.addAndGet(p.messages());
     prefixesAnnounced.addAndGet(n);
     batchAnnounced += n;
-    return true;
   }
 
   /** The wire attributes of {@code ra} for {@code p}'s family, cached per instance; null: unsendable. */
@@ -753,12 +754,10 @@ public final class BgpPeer {
       drainInto(warm, ctx, self);
       // The table packed ahead of a session, as prePack and sendPrePacked do.
       warm.setDesired(routes, export);
-      if (warm.desiredWithin(both)) {
-        UpdatePacker.pack(List.of(), warm.desiredByAttributes(both), ctx, self);
-        warm.sessionDown();
-        warm.sessionUp(both);
-        warm.initialFeedSent();
-      }
+      UpdatePacker.pack(List.of(), warm.desiredByAttributes(both), ctx, self);
+      warm.sessionDown();
+      warm.sessionUp(both);
+      warm.initialFeedSent();
     }
   }
 
