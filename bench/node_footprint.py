@@ -256,6 +256,10 @@ def one_run(n, java_opts, keep):
             for line in nmt.stdout.splitlines():
                 if line.startswith(("Total", "-")) and "committed" in line:
                     log("NMT", " ".join(line.split()))
+            # what the heap holds, by class: where memory per Service goes
+            histo = subprocess.run(["jcmd", str(node.pid), "GC.class_histogram"], capture_output=True, text=True)
+            with open(os.path.join(ROOT, "bench", "results", f"node-histogram-{int(time.time())}.txt"), "w") as f:
+                f.write(histo.stdout)
         subprocess.run(["jcmd", str(node.pid), "GC.run"], capture_output=True, check=True)
         time.sleep(1)
         heap_gc, _ = heap_used_kb(node.pid)

@@ -74,6 +74,8 @@ final class BirdRouter implements Router {
     c.append("log \"").append(dir.resolve("bird.log")).append("\" all;\n");
     c.append("router id ").append(localAddress).append(";\n");
     c.append("timeformat protocol iso long ms;\n");
+    // microseconds in the log: the route trace below stamps each import (hop timing in the benchmark)
+    c.append("timeformat log \"%F %T.%6f\";\n");
     c.append("protocol device { scan time 10; }\n");
     if (installs()) {
       c.append("protocol kernel { ipv4 { import none; export where source = RTS_BGP; }; merge paths on; }\n");
@@ -90,6 +92,7 @@ final class BirdRouter implements Router {
           .append("  hold time ").append(holdSeconds).append("; keepalive time ").append(Math.max(1, holdSeconds / 3))
           .append(";\n")
           .append("  connect delay time 1; connect retry time 1; error wait time 1, 2;\n")
+          .append(installs() ? "  debug { routes };\n" : "")
           // RFC 8326 §4.2: a route carrying GRACEFUL_SHUTDOWN gets the lowest preference, so a
           // draining node leaves the ECMP set before it withdraws
           .append("  ipv4 { import filter { if (65535, 0) ~ bgp_community then bgp_local_pref = 0; accept; };")
@@ -158,6 +161,23 @@ final class BirdRouter implements Router {
       }
     }
     return out;
+  }
+
+  /**
+   * When BIRD imported {@code prefix} from {@code neighbor} (its route trace: {@code <TRACE> n_... >
+   * added}), the first time at or after {@code notBefore}; null if not (yet) in the log.
+   */
+  java.time.Instant imported(String neighbor, String prefix, java.time.Instant notBefore) {
+    String marker = " " + protocolName(neighbor) + " > added ";
+    String route = " " + prefix + " ";
+    try (var lines = Files.lines(dir.resolve("bird.log"))) {
+      return lines.filter(l -> l.contains(marker) && (l + " ").contains(route))
+          .map(l -> java.time.LocalDateTime.parse(l.substring(0, 26).replace(' ', 'T'))
+              .atZone(java.time.ZoneId.systemDefault()).toInstant())
+          .filter(t -> !t.isBefore(notBefore)).findFirst().orElse(null);
+    } catch (IOException | RuntimeException e) {
+      return null;
+    }
   }
 
   @Override

@@ -15,7 +15,8 @@ import java.util.function.IntFunction;
  * with a reference BIRD speaker and prints, as a Markdown table,
  * <ul>
  *   <li>reaction: EndpointSlice write to the first router FIB change that uses the new node, over
- *       {@code -Dherald.bench.changes} (200) moves of one endpoint between node1 and node2;
+ *       {@code -Dherald.bench.changes} (200) moves of one endpoint between node1 and node2, and
+ *       the same interval hop by hop (only this part with {@code -Dherald.bench.reactionOnly=true});
  *   <li>failover: a silent node (all its traffic dropped) until the router's FIB no longer uses it,
  *       Herald and the reference BIRD with the same 3 s hold time side by side; and SIGKILL;
  *   <li>requests lost by a steady client during those failures and during a rolling restart.
@@ -43,23 +44,62 @@ public final class E2eBench {
       String prefix = ip + "/32";
       Lab.await("bench via node1", Duration.ofSeconds(60), () -> lab.fib(ip).equals(Lab.addresses(0)));
       List<Double> reaction = new ArrayList<>();
+      // the same interval hop by hop: the write's round trip, until a watcher of the API (the
+      // bench's own watch, as a node's informer) has the change, until the router imported the
+      // route (BIRD's route trace), until the route is in the router's FIB
+      Map<String, List<Double>> stages = new java.util.LinkedHashMap<>();
+      for (String h : List.of("write sent → write acknowledged by the sandbox API",
+          "write acknowledged → change delivered to a watch", "change delivered to a watch → router imported the route",
+          "router imported the route → router FIB", "write acknowledged → router FIB")) {
+        stages.put(h, new ArrayList<>());
+      }
       int missed = 0;
-      for (int k = 0; k < changes; k++) {
-        int to = k % 2 == 0 ? 1 : 0;
-        String hop = Lab.nodeAddress(to);
-        fib.clear();
-        long t0 = System.nanoTime();
-        lab.setEndpoints("bench", List.of(to));
-        FibMonitor.Change c = fib.await(prefix, hops -> hops.contains(hop), 10_000);
-        if (c == null) {
-          missed++;
-        } else {
-          reaction.add((c.nanos() - t0) / 1e6);
+      BirdRouter router = (BirdRouter) lab.router;
+      try (SliceWatch watch = new SliceWatch(lab, "bench-1")) {
+        io.fabric8.kubernetes.api.model.discovery.v1.EndpointSlice last =
+            lab.client.discovery().v1().endpointSlices().inNamespace(Lab.NAMESPACE).withName("bench-1").get();
+        for (int k = 0; k < changes; k++) {
+          int to = k % 2 == 0 ? 1 : 0;
+          String hop = Lab.nodeAddress(to);
+          fib.clear();
+          watch.clear();
+          java.time.Instant wall0 = java.time.Instant.now();
+          long t0 = System.nanoTime();
+          var next = Lab.slice("bench", List.of(to));
+          next.getMetadata().setResourceVersion(last.getMetadata().getResourceVersion());
+          last = lab.client.discovery().v1().endpointSlices().inNamespace(Lab.NAMESPACE).resource(next).update();
+          long acked = System.nanoTime();
+          FibMonitor.Change c = fib.await(prefix, now -> now.contains(hop), 10_000);
+          if (c == null) {
+            missed++;
+          } else {
+            reaction.add((c.nanos() - t0) / 1e6);
+            long seen = watch.await(Lab.nodeName(to), 1_000);
+            java.time.Instant imported = router.imported(hop, prefix, wall0);
+            stages.get("write sent → write acknowledged by the sandbox API").add((acked - t0) / 1e6);
+            stages.get("write acknowledged → router FIB").add((c.nanos() - acked) / 1e6);
+            if (seen > 0) {
+              stages.get("write acknowledged → change delivered to a watch").add((seen - acked) / 1e6);
+            }
+            if (imported != null) {
+              // BIRD stamps wall-clock time: bring it onto this JVM's nanoTime scale via wall0 ↔ t0
+              long importedNanos = t0 + java.time.Duration.between(wall0, imported).toNanos();
+              if (seen > 0) {
+                stages.get("change delivered to a watch → router imported the route").add((importedNanos - seen) / 1e6);
+              }
+              stages.get("router imported the route → router FIB").add((c.nanos() - importedNanos) / 1e6);
+            }
+          }
+          // settle: the old node's withdraw lands before the next move
+          Lab.await("bench via " + hop + " only", Duration.ofSeconds(10), () -> lab.fib(ip).equals(Set.of(hop)));
         }
-        // settle: the old node's withdraw lands before the next move
-        Lab.await("bench via " + hop + " only", Duration.ofSeconds(10), () -> lab.fib(ip).equals(Set.of(hop)));
       }
       rows.add(row("reaction: EndpointSlice update → router FIB (Herald)", reaction, missed));
+      stages.forEach((name, ms) -> rows.add(row("&nbsp;&nbsp;hop: " + name, ms, reaction.size() - ms.size())));
+      if (Boolean.getBoolean("herald.bench.reactionOnly")) {
+        printTable(loadStart, rows);
+        return;
+      }
 
       // ---- failover: silent node, Herald vs the reference BIRD
       lab.createService("web", "Cluster", Map.of());
@@ -128,18 +168,70 @@ public final class E2eBench {
       Lab.LoadResult rolling = Lab.LoadResult.soFar(load);
       int sentRolling = rolling.failed() + rolling.answeredBy().values().stream().mapToInt(Integer::intValue).sum();
 
-      System.out.println();
-      System.out.println("load average (1, 5, 15 min) at the start: " + loadStart + ", at the end: " + loadAverage());
-      System.out.println();
-      System.out.println("| measurement | n | p50 ms | p99 ms | max ms | missed |");
-      System.out.println("|---|---:|---:|---:|---:|---:|");
-      rows.forEach(System.out::println);
+      printTable(loadStart, rows);
       System.out.println();
       System.out.println("| requests lost (client at a steady rate, new connection each) | lost | sent |");
       System.out.println("|---|---:|---:|");
       System.out.printf("| silent node (50/s, %d failovers) | %d | %d |%n", failovers, lostSilent, sentSilent);
       System.out.printf("| SIGKILL (50/s, %d failovers) | %d | %d |%n", failovers, lostKill, sentKill);
       System.out.printf("| rolling restart of all three nodes (20/s) | %d | %d |%n", rolling.failed(), sentRolling);
+    }
+  }
+
+  private static void printTable(String loadStart, List<String> rows) {
+    System.out.println();
+    System.out.println("load average (1, 5, 15 min) at the start: " + loadStart + ", at the end: " + loadAverage());
+    System.out.println();
+    System.out.println("| measurement | n | p50 ms | p99 ms | max ms | missed |");
+    System.out.println("|---|---:|---:|---:|---:|---:|");
+    rows.forEach(System.out::println);
+  }
+
+  /** A watch on one EndpointSlice: when each version arrived, with the node of its first endpoint. */
+  private static final class SliceWatch implements AutoCloseable {
+    private final java.util.concurrent.LinkedBlockingQueue<Map.Entry<String, Long>> seen =
+        new java.util.concurrent.LinkedBlockingQueue<>();
+    private final io.fabric8.kubernetes.client.Watch watch;
+
+    SliceWatch(Lab lab, String name) {
+      watch = lab.client.discovery().v1().endpointSlices().inNamespace(Lab.NAMESPACE).withName(name)
+          .watch(new io.fabric8.kubernetes.client.Watcher<>() {
+            @Override
+            public void eventReceived(Action action,
+                io.fabric8.kubernetes.api.model.discovery.v1.EndpointSlice slice) {
+              long now = System.nanoTime();
+              var eps = slice.getEndpoints();
+              if (eps != null && !eps.isEmpty()) {
+                seen.add(Map.entry(String.valueOf(eps.get(0).getNodeName()), now));
+              }
+            }
+
+            @Override
+            public void onClose(io.fabric8.kubernetes.client.WatcherException cause) {}
+          });
+    }
+
+    void clear() {
+      seen.clear();
+    }
+
+    /** When a version with its first endpoint on {@code node} arrived; 0 if none within the time. */
+    long await(String node, long timeoutMillis) throws InterruptedException {
+      long deadline = System.nanoTime() + timeoutMillis * 1_000_000;
+      while (true) {
+        var e = seen.poll(Math.max(0, deadline - System.nanoTime()), java.util.concurrent.TimeUnit.NANOSECONDS);
+        if (e == null) {
+          return 0;
+        }
+        if (e.getKey().equals(node)) {
+          return e.getValue();
+        }
+      }
+    }
+
+    @Override
+    public void close() {
+      watch.close();
     }
   }
 
