@@ -6,7 +6,6 @@ import io.fabric8.kubernetes.client.Config;
 import io.fabric8.kubernetes.client.ConfigBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
-import io.fabric8.kubernetes.client.server.mock.KubernetesMixedDispatcher;
 import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
 import io.fabric8.kubernetes.client.utils.Serialization;
 import io.fabric8.mockwebserver.Context;
@@ -30,12 +29,13 @@ import java.util.stream.Stream;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
- * A small in-process Kubernetes API for tests and for trying Herald out: the fabric8 mock server in
- * CRUD mode, wrapped so that real {@code kubectl get} and {@code kubectl describe} work against it.
+ * A small in-process Kubernetes API for tests and for trying Herald out: Herald's own object store
+ * ({@link SandboxStore}) served over HTTP by the fabric8 mock web server, with the discovery
+ * documents that real {@code kubectl get} and {@code kubectl describe} need.
  *
  * <p>It is a stand-in, not a Kubernetes: it keeps objects in memory, runs no controllers, enforces
- * no schema, RBAC or admission, and cannot do strategic-merge patch, server-side apply or
- * protobuf request bodies. Plain HTTP, any bearer token is accepted.
+ * no schema, RBAC or admission, merges a strategic-merge patch as a plain merge patch, and cannot
+ * do server-side apply or protobuf request bodies. Plain HTTP, any bearer token is accepted.
  */
 public final class SandboxApi implements AutoCloseable {
 
@@ -66,7 +66,7 @@ public final class SandboxApi implements AutoCloseable {
     MOCK_LOG.setLevel(java.util.logging.Level.WARNING);
     Map<ServerRequest, Queue<ServerResponse>> expectations = new HashMap<>();
     JsonMapper json = JsonMapper.builder().build();
-    KubernetesMixedDispatcher crud = new KubernetesMixedDispatcher(expectations);
+    SandboxStore store = new SandboxStore(json);
     // The discovery documents carry the bound address, known only after start: the dispatcher is
     // set right after binding, before any client is created.
     SandboxDispatcher[] holder = new SandboxDispatcher[1];
@@ -81,17 +81,12 @@ public final class SandboxApi implements AutoCloseable {
                   io.fabric8.mockwebserver.http.RecordedRequest request) {
                 return holder[0].dispatch(request);
               }
-
-              @Override
-              public void shutdown() {
-                crud.shutdown();
-              }
             },
             false);
     server.start(bind, port);
     String host = bind instanceof Inet6Address ? "[" + bind.getHostAddress() + "]" : bind.getHostAddress();
     String address = host + ":" + server.getPort();
-    holder[0] = new SandboxDispatcher(crud, json, ApiResources.discoveryDocuments(json, address));
+    holder[0] = new SandboxDispatcher(store, json, ApiResources.discoveryDocuments(json, address));
     SandboxApi api = new SandboxApi(server, "http://" + address);
     try {
       api.seed();

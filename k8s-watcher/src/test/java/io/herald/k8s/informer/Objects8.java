@@ -22,7 +22,13 @@ public final class Objects8 {
     var node = new NodeBuilder().withNewMetadata().withName(name).withLabels(labels).endMetadata()
         .withNewStatus().addNewCondition().withType("NetworkUnavailable").withStatus(networkUnavailable ? "True" : "False").endCondition().endStatus()
         .build();
-    c.nodes().resource(node).createOr(r -> r.update());
+    if (c.nodes().withName(name).get() == null) {
+      c.nodes().resource(node).create();
+    } else {
+      // as on the API server, the object's endpoint leaves the status alone: conditions go through /status
+      c.nodes().resource(node).update();
+      c.nodes().resource(node).updateStatus();
+    }
   }
 
   public static Service loadBalancer(KubernetesClient c, String ns, String name, String etp, String ip) {
