@@ -41,7 +41,7 @@ import org.apache.pekko.actor.typed.javadsl.Behaviors;
  */
 public final class AnnouncementFeed {
 
-  public sealed interface Command permits Decided, ServiceChanged, NodesChanged {}
+  public sealed interface Command permits Decided, ServiceChanged, NodesChanged, Flush {}
 
   /** The watcher published a new decision. */
   public record Decided(ServiceDecision decision) implements Command {}
@@ -50,6 +50,14 @@ public final class AnnouncementFeed {
   public record ServiceChanged(ServiceKey key) implements Command {}
 
   /** A Node changed: this node's labels may have. */
+  /**
+   * Hands the desired set on once the decisions already queued are in: a burst (a start-up, a
+   * resync) becomes one set instead of one copy of the whole set per Service.
+   */
+  private enum Flush implements Command {
+    INSTANCE
+  }
+
   public enum NodesChanged implements Command {
     INSTANCE
   }
@@ -114,8 +122,26 @@ public final class AnnouncementFeed {
       Map<ServiceKey, ServiceAnnouncement> desired = new TreeMap<>();
       var labels = new java.util.concurrent.atomic.AtomicReference<Map<String, String>>();
 
-      Runnable send = () -> announcements.tell(new NodeAnnouncements.SetDesired(List.copyOf(desired.values())));
+      // Set when the desired set (or the Layer 2 set) changed and a Flush is on its way: the
+      // Flush sits behind the decisions already in the mailbox, so an idle feed answers one
+      // decision at once and a burst costs one set, not one per decision.
+      boolean[] dirty = new boolean[2];
+      Runnable send = () -> {
+        if (!dirty[0] && !dirty[1]) ctx.getSelf().tell(Flush.INSTANCE);
+        dirty[0] = true;
+      };
+      Runnable sendLayer2 = () -> {
+        if (!dirty[0] && !dirty[1]) ctx.getSelf().tell(Flush.INSTANCE);
+        dirty[1] = true;
+      };
       return Behaviors.receive(Command.class)
+          .onMessageEquals(Flush.INSTANCE, () -> {
+            if (dirty[0]) announcements.tell(new NodeAnnouncements.SetDesired(List.copyOf(desired.values())));
+            if (dirty[1]) layer2.accept(ownedIps(owned.values()));
+            dirty[0] = false;
+            dirty[1] = false;
+            return Behaviors.same();
+          })
           .onMessage(Decided.class, m -> {
             ServiceDecision d = m.decision();
             ServiceDecision before = decisions.get(d.key());
@@ -129,7 +155,7 @@ public final class AnnouncementFeed {
             statusWriter.publish(d);
             AnnounceDecision.Announce l2 = d.layer2() instanceof AnnounceDecision.Announce a && view.isPresent() ? a : null;
             if (!Objects.equals(l2 == null ? owned.remove(d.key()) : owned.put(d.key(), l2), l2)) {
-              layer2.accept(ownedIps(owned.values()));
+              sendLayer2.run();
             }
             Optional<ServiceAnnouncement> next = announcement(d, view);
             ServiceAnnouncement prev = next.isPresent() ? desired.put(d.key(), next.get()) : desired.remove(d.key());
