@@ -77,6 +77,11 @@ public final class NodeAnnouncements extends AbstractBehavior<NodeAnnouncements.
 
   private record DrainElapsed() implements Command {}
 
+  /** Applies the newest desired set, once the sets already queued behind it have been read. */
+  private enum ApplyDesired implements Command {
+    INSTANCE
+  }
+
   private record SessionStopped(String peer, ActorRef<PeerSession.Command> ref) implements Command {}
 
   /** A read-only copy of this node's announcement state. */
@@ -129,6 +134,8 @@ public final class NodeAnnouncements extends AbstractBehavior<NodeAnnouncements.
   private HeraldConfig config;
   private Map<String, String> nodeLabels;
   private Map<io.herald.allocator.pool.ServiceKey, ServiceAnnouncement> desired = Map.of();
+  /** The newest set not yet applied; null when none is waiting (then no ApplyDesired is queued). */
+  private List<ServiceAnnouncement> pendingDesired;
   private final Map<String, Session> sessions = new LinkedHashMap<>();
   private final List<String> problems = new ArrayList<>();
   private int generation;
@@ -165,6 +172,7 @@ public final class NodeAnnouncements extends AbstractBehavior<NodeAnnouncements.
   public Receive<Command> createReceive() {
     return newReceiveBuilder()
         .onMessage(SetDesired.class, this::onSetDesired)
+        .onMessageEquals(ApplyDesired.INSTANCE, this::onApplyDesired)
         .onMessage(SetConfig.class, this::onSetConfig)
         .onMessage(SetNodeLabels.class, this::onSetNodeLabels)
         .onMessage(Drain.class, this::onDrain)
@@ -174,12 +182,30 @@ public final class NodeAnnouncements extends AbstractBehavior<NodeAnnouncements.
         .build();
   }
 
+  /**
+   * Keeps only the newest set and plans routes once per queue of sets: planning is linear in the
+   * number of Services and runs per peer, so planning every set of a burst (each Service's status
+   * write brings one) would fall behind and hold a whole set per queued message.
+   */
   private Behavior<Command> onSetDesired(SetDesired m) {
     if (draining) {
       return this;
     }
+    if (pendingDesired == null) {
+      getContext().getSelf().tell(ApplyDesired.INSTANCE);
+    }
+    pendingDesired = m.services();
+    return this;
+  }
+
+  private Behavior<Command> onApplyDesired() {
+    List<ServiceAnnouncement> services = pendingDesired;
+    pendingDesired = null;
+    if (draining || services == null) {
+      return this;
+    }
     Map<io.herald.allocator.pool.ServiceKey, ServiceAnnouncement> next = new TreeMap<>();
-    for (ServiceAnnouncement s : m.services()) {
+    for (ServiceAnnouncement s : services) {
       next.put(s.service(), s);
     }
     desired = next;

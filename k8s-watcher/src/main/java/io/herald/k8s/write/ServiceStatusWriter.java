@@ -5,22 +5,21 @@ import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.fabric8.kubernetes.client.dsl.base.PatchContext;
 import io.fabric8.kubernetes.client.dsl.base.PatchType;
 import io.herald.k8s.model.ServiceKey;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.stream.Collectors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * Writes a Service's {@code status.loadBalancer.ingress} (through the status subresource) and its
- * {@code metallb.io/ip-allocated-from-pool} annotation. All writes go through one thread, so each
- * Service has exactly one writer and writes to it keep their order; a write equal to the last one
- * made is skipped.
+ * {@code metallb.io/ip-allocated-from-pool} annotation. Writes to one Service run one at a time and
+ * keep their order; writes to different Services run side by side on a few threads, so that a
+ * burst (thousands of Services at start-up) is not one API round trip after the other. A write
+ * equal to the last one made is skipped.
  */
 public final class ServiceStatusWriter implements AutoCloseable {
 
@@ -39,13 +38,11 @@ public final class ServiceStatusWriter implements AutoCloseable {
   }
 
   private final KubernetesClient client;
-  private final ExecutorService writer =
-      Executors.newSingleThreadExecutor(r -> {
-        Thread t = new Thread(r, "herald-status-writer");
-        t.setDaemon(true);
-        return t;
-      });
-  private final Map<ServiceKey, Assignment> written = new HashMap<>();
+  /** Requests in flight at once: enough to hide the round trip, few enough not to flood the API. */
+  static final int WRITERS = 8;
+
+  private final KeyedExecutor writer = new KeyedExecutor("herald-status-writer", WRITERS);
+  private final Map<ServiceKey, Assignment> written = new ConcurrentHashMap<>();
 
   public ServiceStatusWriter(KubernetesClient client) {
     this.client = client;
@@ -56,7 +53,7 @@ public final class ServiceStatusWriter implements AutoCloseable {
    * with true when a write was made, false when it was already so; exceptionally on API errors.
    */
   public CompletableFuture<Boolean> write(ServiceKey key, Assignment a) {
-    return CompletableFuture.supplyAsync(() -> apply(key, a), writer);
+    return writer.submit(key, () -> apply(key, a));
   }
 
   private boolean apply(ServiceKey key, Assignment a) {
@@ -79,11 +76,11 @@ public final class ServiceStatusWriter implements AutoCloseable {
 
   /** Forgets a deleted Service. */
   public void forget(ServiceKey key) {
-    writer.execute(() -> written.remove(key));
+    writer.submit(key, () -> written.remove(key));
   }
 
   @Override
   public void close() {
-    writer.shutdown();
+    writer.close();
   }
 }

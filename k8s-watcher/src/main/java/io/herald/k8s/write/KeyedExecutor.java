@@ -1,0 +1,49 @@
+package io.herald.k8s.write;
+
+import java.util.HashMap;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Supplier;
+
+/**
+ * Runs tasks on a few threads so that the tasks of one key run one at a time, in the order they
+ * were submitted, while tasks of different keys run side by side. API writes to one object must
+ * not overtake each other; writes to different objects need not wait for each other's round trip.
+ */
+final class KeyedExecutor implements AutoCloseable {
+  private final ExecutorService threads;
+  /** The last task submitted per key, until it has run: what the next task of that key waits for. */
+  private final Map<Object, CompletableFuture<?>> tails = new HashMap<>();
+
+  KeyedExecutor(String name, int threadCount) {
+    AtomicInteger n = new AtomicInteger();
+    threads = Executors.newFixedThreadPool(threadCount, r -> {
+      Thread t = new Thread(r, name + "-" + n.incrementAndGet());
+      t.setDaemon(true);
+      return t;
+    });
+  }
+
+  /** Runs {@code task} after every task submitted before with the same key has finished (well or not). */
+  synchronized <T> CompletableFuture<T> submit(Object key, Supplier<T> task) {
+    CompletableFuture<?> before = tails.get(key);
+    CompletableFuture<T> next = before == null
+        ? CompletableFuture.supplyAsync(task, threads)
+        : before.handleAsync((r, e) -> task.get(), threads);
+    tails.put(key, next);
+    next.whenComplete((r, e) -> {
+      synchronized (this) {
+        tails.remove(key, next);
+      }
+    });
+    return next;
+  }
+
+  @Override
+  public void close() {
+    threads.shutdown();
+  }
+}
