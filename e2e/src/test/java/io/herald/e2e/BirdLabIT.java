@@ -27,14 +27,17 @@ class BirdLabIT extends RouterScenarios {
     awaitFib(ips.get("web"), Lab.addresses(0, 1, 2));
     // node3 loses node1 and node2 but keeps its router link
     lab.nodeNs[2].cutFrom(List.of(Lab.nodeAddress(0), Lab.nodeAddress(1)));
-    Lab.await("node3 downed by the split-brain resolver", Duration.ofSeconds(90), () -> !lab.nodes[2].isAlive());
-    awaitFib(ips.get("web"), Lab.addresses(0, 1));
-    awaitFib(ips.get("shop"), Lab.addresses(0));
-    lab.createService("after-split", "Cluster", Map.of());
-    assertThat(lab.ingress("after-split")).isNotBlank();
-    awaitRouterMatchesDecisions(0);
-    assertThat(allIps()).as("no Service changed address").isEqualTo(ips);
-    restore(2);
+    try {
+      Lab.await("node3 downed by the split-brain resolver", Duration.ofSeconds(90), () -> !lab.nodes[2].isAlive());
+      awaitFib(ips.get("web"), Lab.addresses(0, 1));
+      awaitFib(ips.get("shop"), Lab.addresses(0));
+      lab.createService("after-split", "Cluster", Map.of());
+      assertThat(lab.ingress("after-split")).isNotBlank();
+      awaitRouterMatchesDecisions(0);
+      assertThat(allIps()).as("no Service changed address").isEqualTo(ips);
+    } finally {
+      restore(2);
+    }
     awaitFib(ips.get("web"), Lab.addresses(0, 1, 2));
     awaitFib(ips.get("shop"), Lab.addresses(0, 2));
   }

@@ -398,8 +398,8 @@ final class Lab implements AutoCloseable {
   /** Starts again every node that is not running (its links healed first), then waits for a settled cluster. */
   void restoreNodes() {
     for (int i = 0; i < 3; i++) {
+      nodeNs[i].heal();
       if (!nodes[i].isAlive()) {
-        nodeNs[i].heal();
         startNode(i);
         awaitNodeReady(i);
       }
