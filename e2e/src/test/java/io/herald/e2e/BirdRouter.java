@@ -168,7 +168,8 @@ final class BirdRouter implements Router {
    * added}), the first time at or after {@code notBefore}; null if not (yet) in the log.
    */
   java.time.Instant imported(String neighbor, String prefix, java.time.Instant notBefore) {
-    String marker = " " + protocolName(neighbor) + " > added ";
+    // the channel's trace: "<TRACE> n_192_0_2_11.ipv4 > added [best] 203.0.113.0/32 ..."
+    String marker = " " + protocolName(neighbor) + ".ipv4 > added ";
     String route = " " + prefix + " ";
     try (var lines = Files.lines(dir.resolve("bird.log"))) {
       return lines.filter(l -> l.contains(marker) && (l + " ").contains(route))
