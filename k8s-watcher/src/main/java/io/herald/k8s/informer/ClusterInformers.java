@@ -363,6 +363,35 @@ public final class ClusterInformers implements ServiceSource, AutoCloseable {
     return Map.copyOf(n.getMetadata().getLabels());
   }
 
+  /**
+   * The Services this source caches, shared with other readers such as the allocation controller
+   * (one informer, one watch, one copy per Service). Add handlers before {@link #start(DirtySink)}:
+   * its return means they have seen every listed Service.
+   */
+  public ServiceCache serviceCache() {
+    return new ServiceCache() {
+      @Override
+      public Optional<Service> get(String namespace, String name) {
+        return Optional.ofNullable(services.getStore().getByKey(namespace + "/" + name));
+      }
+
+      @Override
+      public List<Service> list() {
+        return services.getStore().list();
+      }
+
+      @Override
+      public List<String> keys() {
+        return services.getStore().listKeys();
+      }
+
+      @Override
+      public void addEventHandler(ResourceEventHandler<? super Service> handler) {
+        services.addEventHandler(handler);
+      }
+    };
+  }
+
   @Override
   public Collection<ServiceKey> services() {
     return services.getStore().listKeys().stream().map(ServiceKey::parse).toList();
