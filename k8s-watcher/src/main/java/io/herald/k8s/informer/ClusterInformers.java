@@ -229,6 +229,8 @@ public final class ClusterInformers implements ServiceSource, AutoCloseable {
   }
 
   private <T extends HasMetadata> SharedIndexInformer<T> register(String name, SharedIndexInformer<T> informer) {
+    // Cache objects without managedFields and kubectl's last-applied copy (LeanItemStore).
+    informer.itemStore(new LeanItemStore<>());
     // Stop retrying on authorization errors so that start() fails with the cause instead of hanging;
     // retry other errors (the informer backs off and relists).
     informer.exceptionHandler((isStarted, t) -> {
