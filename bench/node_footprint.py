@@ -267,6 +267,9 @@ def one_run(n, java_opts, keep):
         result = {
             "n": n, "announced_s": round(announced, 1),
             "node_rss_mb": rss / 1024, "node_hwm_mb": hwm / 1024, "node_rss_after_gc_mb": rss_gc / 1024,
+            # private (anonymous) vs file-backed resident pages: a class-data archive is the latter
+            "node_rss_anon_mb": status_kb(node.pid, "RssAnon") / 1024,
+            "node_rss_file_mb": status_kb(node.pid, "RssFile") / 1024,
             "node_heap_mb": heap / 1024, "node_heap_after_gc_mb": heap_gc / 1024, "node_metaspace_mb": meta / 1024,
             "bird_rss_mb": status_kb(bird.pid, "VmRSS") / 1024,
             "collector_rss_mb": status_kb(collector.pid, "VmRSS") / 1024,
@@ -300,7 +303,7 @@ def main():
             log(f"run {r + 1}: " + json.dumps(res))
     finally:
         stop_all()
-    keys = ["node_rss_mb", "node_hwm_mb", "node_rss_after_gc_mb", "node_heap_mb", "node_heap_after_gc_mb",
+    keys = ["node_rss_mb", "node_hwm_mb", "node_rss_after_gc_mb", "node_rss_anon_mb", "node_rss_file_mb", "node_heap_mb", "node_heap_after_gc_mb",
             "node_metaspace_mb", "bird_rss_mb", "collector_rss_mb", "announced_s"]
     opts = "bin/herald defaults" if a.java_opts is None else (a.java_opts or "the JVM's own defaults")
     print(f"\n{a.n} Services, 3 peers, {a.reps} runs, node JVM: {opts}\n")

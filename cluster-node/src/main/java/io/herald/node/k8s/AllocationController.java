@@ -2,11 +2,11 @@ package io.herald.node.k8s;
 
 import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.client.informers.ResourceEventHandler;
-import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
 import io.herald.allocator.pool.AllocationResult;
 import io.herald.allocator.pool.ServiceKey;
 import io.herald.allocator.pool.ServiceRequest;
 import io.herald.k8s.event.EventSpec;
+import io.herald.k8s.informer.ServiceCache;
 import io.herald.k8s.model.ObjectRef;
 import io.herald.k8s.write.EventRecorder;
 import io.herald.k8s.write.ServiceStatusWriter;
@@ -45,7 +45,7 @@ public final class AllocationController implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(AllocationController.class);
   private static final long RETRY_MS = 1000;
 
-  private final SharedIndexInformer<Service> services;
+  private final ServiceCache services;
   private final ServiceAllocations allocations;
   private final Function<String, Map<String, String>> namespaceLabels;
   private final ServiceStatusWriter statusWriter;
@@ -74,13 +74,13 @@ public final class AllocationController implements AutoCloseable {
   private boolean started;
 
   /**
-   * @param services an informer on every Service, not yet started
+   * @param services every Service, from the watcher's informer, not yet started
    * @param component the Events' source component (MetalLB's {@code metallb-controller} by default)
    * @param loadBalancerClass the class of the Services this node handles (empty: those without one);
    *     others are left to their own controller and get no Events from here
    * @param members the identities of the cluster's Up members, as {@code self} is spelled
    */
-  public AllocationController(SharedIndexInformer<Service> services, ServiceAllocations allocations,
+  public AllocationController(ServiceCache services, ServiceAllocations allocations,
       Function<String, Map<String, String>> namespaceLabels, ServiceStatusWriter statusWriter, EventRecorder events,
       String component, Optional<String> loadBalancerClass, Supplier<Collection<String>> members, String self) {
     this.services = services;
@@ -122,7 +122,7 @@ public final class AllocationController implements AutoCloseable {
   /** Converge every Service again (configuration or membership changed). */
   public void resyncAll() {
     run(() -> {
-      services.getStore().listKeys().forEach(k -> dirty.add(parse(k)));
+      services.keys().forEach(k -> dirty.add(parse(k)));
       pumpAll();
     });
   }
@@ -146,7 +146,7 @@ public final class AllocationController implements AutoCloseable {
   private void startUp() {
     List<ServiceRequest> requests = new ArrayList<>();
     Map<ServiceKey, Service> objects = new java.util.HashMap<>();
-    for (Service s : services.getStore().list()) {
+    for (Service s : services.list()) {
       ServiceKey key = ServiceRequests.key(s);
       if (handles(s) && owns(key)) {
         loadBalancers.add(key);
@@ -177,7 +177,7 @@ public final class AllocationController implements AutoCloseable {
   private void pump(ServiceKey key) {
     if (!started || inFlight.contains(key) || !dirty.remove(key)) return;
     if (!owns(key)) return;
-    Service s = services.getStore().getByKey(key.namespace() + "/" + key.name());
+    Service s = services.get(key.namespace(), key.name()).orElse(null);
     if (s == null || !handles(s)) {
       // Deleted, no longer a LoadBalancer, or moved to another class: free its addresses
       // (idempotent when it held none).

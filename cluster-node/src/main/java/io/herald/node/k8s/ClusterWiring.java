@@ -1,8 +1,6 @@
 package io.herald.node.k8s;
 
-import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.client.KubernetesClient;
-import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
 import io.herald.allocator.config.HeraldConfig;
 import io.herald.k8s.event.EventSources;
 import io.herald.k8s.informer.ClusterInformers;
@@ -28,7 +26,6 @@ import java.util.Collection;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.stream.StreamSupport;
 import org.apache.pekko.actor.typed.ActorRef;
@@ -57,7 +54,6 @@ public final class ClusterWiring implements AutoCloseable {
   static final Duration EVENT_INTERVAL = Duration.ofSeconds(1);
 
   private final ClusterInformers informers;
-  private final SharedIndexInformer<Service> services;
   private final AllocationController controller;
   private final ServiceStatusWriter statusWriter;
   private final AnnouncementStatusWriter announcementStatus;
@@ -65,11 +61,9 @@ public final class ClusterWiring implements AutoCloseable {
   private final EventRecorder speakerEvents;
   private final ConfigurationStateWriter configState;
 
-  private ClusterWiring(ClusterInformers informers, SharedIndexInformer<Service> services,
-      AllocationController controller, ServiceStatusWriter statusWriter, AnnouncementStatusWriter announcementStatus,
+  private ClusterWiring(ClusterInformers informers, AllocationController controller, ServiceStatusWriter statusWriter, AnnouncementStatusWriter announcementStatus,
       EventRecorder controllerEvents, EventRecorder speakerEvents, ConfigurationStateWriter configState) {
     this.informers = informers;
-    this.services = services;
     this.controller = controller;
     this.statusWriter = statusWriter;
     this.announcementStatus = announcementStatus;
@@ -124,8 +118,8 @@ public final class ClusterWiring implements AutoCloseable {
 
     Cluster cluster = Cluster.get(system);
     String self = cluster.selfMember().address().toString();
-    SharedIndexInformer<Service> services = client.services().inAnyNamespace().runnableInformer(0);
-    var controller = new AllocationController(services, node.allocations(), informers::namespaceLabels, statusWriter,
+    // The controller reads the watcher's Service cache: one informer, so one copy of each Service.
+    var controller = new AllocationController(informers.serviceCache(), node.allocations(), informers::namespaceLabels, statusWriter,
         controllerEvents, sources.controller(), lbClass, () -> upMembers(cluster), self);
 
     // Every validation of the cluster's configuration, valid or not, as MetalLB's ConfigurationState.
@@ -168,23 +162,18 @@ public final class ClusterWiring implements AutoCloseable {
       }
     };
     try {
+      // Returns once every informer, the Services' included, has listed: the controller's
+      // handler was added before, so it has seen each Service.
       informers.start(sink);
-      try {
-        services.start().toCompletableFuture().get(settings.startTimeout().toMillis(), TimeUnit.MILLISECONDS);
-      } catch (TimeoutException e) {
-        throw new InformerStartException("the Service informer did not sync within " + settings.startTimeout(), e);
-      } catch (Exception e) {
-        throw new InformerStartException("the Service informer failed to start: " + e, e);
-      }
       // Allocate with the cluster's pools, not the ones given on the command line.
       lastApply.get().get(settings.startTimeout().toMillis(), TimeUnit.MILLISECONDS);
       awaitUp(cluster, settings.startTimeout());
     } catch (InformerStartException e) {
-      close(informers, services, controller, statusWriter, announcementStatus, configState, controllerEvents,
+      close(informers, controller, statusWriter, announcementStatus, configState, controllerEvents,
           speakerEvents);
       throw e;
     } catch (Exception e) {
-      close(informers, services, controller, statusWriter, announcementStatus, configState, controllerEvents,
+      close(informers, controller, statusWriter, announcementStatus, configState, controllerEvents,
           speakerEvents);
       throw new InformerStartException("cluster configuration not applied: " + e, e);
     }
@@ -199,7 +188,7 @@ public final class ClusterWiring implements AutoCloseable {
     log.info("reading the cluster: {} Services, configuration {}", informers.services().size(),
         informers.configStatus().result());
     configState.write(informers.configStatus());
-    return new ClusterWiring(informers, services, controller, statusWriter, announcementStatus, controllerEvents,
+    return new ClusterWiring(informers, controller, statusWriter, announcementStatus, controllerEvents,
         speakerEvents, configState);
   }
 
@@ -236,7 +225,7 @@ public final class ClusterWiring implements AutoCloseable {
 
   @Override
   public void close() {
-    close(controller, services, informers, statusWriter, announcementStatus, configState, controllerEvents,
+    close(controller, informers, statusWriter, announcementStatus, configState, controllerEvents,
         speakerEvents);
   }
 }

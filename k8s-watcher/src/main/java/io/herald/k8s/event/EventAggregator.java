@@ -3,7 +3,7 @@ package io.herald.k8s.event;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
@@ -17,6 +17,10 @@ import java.util.Optional;
  * {@code lastTimestamp}. To keep repeats from hammering the API, one Event is written at most once
  * per {@code minInterval}; repeats in between only count, and {@link #flush} writes what is
  * pending. Entries idle for {@code forgetAfter} are dropped, so a later repeat starts a new Event.
+ * At most {@code maxEntries} are kept (client-go's {@code maxLruCacheEntries}, 4096): a start-up
+ * that converges every Service records one or two Events each, and an hour of those for 10,000
+ * Services would otherwise stay in memory. The least recently seen goes first; should it repeat,
+ * it starts a new Event, as after {@code forgetAfter}.
  *
  * <p>Pure: no clock and no I/O; times come from the caller. Not thread-safe: one owner calls it.
  */
@@ -46,11 +50,26 @@ public final class EventAggregator {
 
   private final Duration minInterval;
   private final Duration forgetAfter;
-  private final Map<EventSpec, Entry> entries = new HashMap<>();
+  private final Map<EventSpec, Entry> entries;
+
+  /** client-go's bound on the Events it aggregates ({@code maxLruCacheEntries}). */
+  public static final int MAX_ENTRIES = 4096;
 
   public EventAggregator(Duration minInterval, Duration forgetAfter) {
+    this(minInterval, forgetAfter, MAX_ENTRIES);
+  }
+
+  public EventAggregator(Duration minInterval, Duration forgetAfter, int maxEntries) {
     this.minInterval = Objects.requireNonNull(minInterval);
     this.forgetAfter = Objects.requireNonNull(forgetAfter);
+    if (maxEntries < 1) throw new IllegalArgumentException("maxEntries must be positive: " + maxEntries);
+    // Access order: observe's get() makes an entry the most recently seen.
+    this.entries = new LinkedHashMap<>(16, 0.75f, true) {
+      @Override
+      protected boolean removeEldestEntry(Map.Entry<EventSpec, Entry> eldest) {
+        return size() > maxEntries;
+      }
+    };
   }
 
   /** client-go's defaults: writes at most every 10 s per Event, and forgets after an hour. */

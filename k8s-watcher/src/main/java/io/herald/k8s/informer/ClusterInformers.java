@@ -229,6 +229,8 @@ public final class ClusterInformers implements ServiceSource, AutoCloseable {
   }
 
   private <T extends HasMetadata> SharedIndexInformer<T> register(String name, SharedIndexInformer<T> informer) {
+    // Cache objects without managedFields and kubectl's last-applied copy (LeanItemStore).
+    informer.itemStore(new LeanItemStore<>());
     // Stop retrying on authorization errors so that start() fails with the cause instead of hanging;
     // retry other errors (the informer backs off and relists).
     informer.exceptionHandler((isStarted, t) -> {
@@ -361,6 +363,35 @@ public final class ClusterInformers implements ServiceSource, AutoCloseable {
     Namespace n = namespaces.getStore().getByKey(namespace);
     if (n == null || n.getMetadata().getLabels() == null) return Map.of();
     return Map.copyOf(n.getMetadata().getLabels());
+  }
+
+  /**
+   * The Services this source caches, shared with other readers such as the allocation controller
+   * (one informer, one watch, one copy per Service). Add handlers before {@link #start(DirtySink)}:
+   * its return means they have seen every listed Service.
+   */
+  public ServiceCache serviceCache() {
+    return new ServiceCache() {
+      @Override
+      public Optional<Service> get(String namespace, String name) {
+        return Optional.ofNullable(services.getStore().getByKey(namespace + "/" + name));
+      }
+
+      @Override
+      public List<Service> list() {
+        return services.getStore().list();
+      }
+
+      @Override
+      public List<String> keys() {
+        return services.getStore().listKeys();
+      }
+
+      @Override
+      public void addEventHandler(ResourceEventHandler<? super Service> handler) {
+        services.addEventHandler(handler);
+      }
+    };
   }
 
   @Override

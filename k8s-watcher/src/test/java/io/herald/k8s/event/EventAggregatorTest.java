@@ -80,4 +80,41 @@ class EventAggregatorTest {
         .isEqualTo("current IP for \"default/web\" not allowed by config, will attempt for new IP assignment: e");
     assertThat(MetallbEvents.deprecatedAnnotation(WEB, "metallb.universe.tf/address-pool", "c").type()).isEqualTo(EventSpec.Type.WARNING);
   }
+
+  private static EventSpec assignedTo(String service) {
+    return MetallbEvents.nodeAssigned(new ObjectRef("v1", "Service", "default", service, "uid-" + service), "worker-1",
+        MetallbEvents.SPEAKER);
+  }
+
+  @Test
+  void keepsAtMostMaxEntriesAndDropsTheLeastRecentlySeenFirst() {
+    var bounded = new EventAggregator(Duration.ofSeconds(10), Duration.ofHours(1), 3);
+    var a = bounded.observe(assignedTo("a"), T0).orElseThrow();
+    var b = bounded.observe(assignedTo("b"), T0).orElseThrow();
+    bounded.observe(assignedTo("c"), T0);
+    // a repeats: now b is the least recently seen, and the fourth Event pushes it out.
+    assertThat(bounded.observe(assignedTo("a"), T0.plusSeconds(1))).isEmpty();
+    bounded.observe(assignedTo("d"), T0.plusSeconds(2));
+
+    var aAgain = bounded.observe(assignedTo("a"), T0.plusSeconds(60)).orElseThrow();
+    assertThat(aAgain.create()).as("a was kept: its repeat updates the same Event").isFalse();
+    assertThat(aAgain.name()).isEqualTo(a.name());
+    assertThat(aAgain.count()).isEqualTo(3);
+    var bAgain = bounded.observe(assignedTo("b"), T0.plusSeconds(60)).orElseThrow();
+    assertThat(bAgain.create()).as("b was dropped: its repeat starts a new Event").isTrue();
+    assertThat(bAgain.count()).isEqualTo(1);
+    assertThat(bAgain.name()).isNotEqualTo(b.name());
+  }
+
+  @Test
+  void theDefaultBoundIsClientGos() {
+    var agg = EventAggregator.withDefaults();
+    EventAggregator.Write first = agg.observe(assignedTo("s0"), T0).orElseThrow();
+    for (int i = 1; i < EventAggregator.MAX_ENTRIES; i++) agg.observe(assignedTo("s" + i), T0);
+    assertThat(agg.observe(assignedTo("s0"), T0.plusSeconds(60)).orElseThrow().name())
+        .as("4096 entries fit").isEqualTo(first.name());
+    // s1 is now the least recently seen; one more Event drops it.
+    agg.observe(assignedTo("s" + EventAggregator.MAX_ENTRIES), T0.plusSeconds(60));
+    assertThat(agg.observe(assignedTo("s1"), T0.plusSeconds(120)).orElseThrow().create()).isTrue();
+  }
 }

@@ -4,12 +4,15 @@ import static io.herald.k8s.informer.Objects8.apply;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.fabric8.kubernetes.api.model.ManagedFieldsEntryBuilder;
+import io.fabric8.kubernetes.api.model.Service;
 import io.herald.k8s.decision.AnnounceDecision;
 import io.herald.k8s.decision.Reason;
 import io.herald.k8s.decision.ServiceDecision;
 import io.herald.k8s.model.AnnounceSettings;
 import io.herald.k8s.model.NodeView;
 import io.herald.k8s.model.ServiceKey;
+import io.herald.k8s.model.ServiceView;
 import io.herald.k8s.sandbox.SandboxApi;
 import io.herald.k8s.watcher.DirtySink;
 import io.herald.k8s.watcher.EndpointWatcher;
@@ -179,5 +182,50 @@ class ClusterInformersTest {
           .hasMessageContaining("services");
     }
     api = SandboxApi.start(InetAddress.getLoopbackAddress(), 0);
+  }
+
+  @Test
+  void cachesObjectsWithoutManagedFieldsOrTheLastAppliedCopyAndDecidesAsBefore() {
+    var c = api.client();
+    Objects8.node(c, "worker-1", Map.of(), false);
+    Objects8.basicConfig(c, "192.0.2.0/28");
+    Objects8.loadBalancer(c, "default", "plain", "Local", "192.0.2.11");
+    Service applied = Objects8.loadBalancer(c, "default", "applied", "Local", "192.0.2.11");
+    applied.getMetadata().setAnnotations(Map.of(LeanItemStore.LAST_APPLIED, "{\"kind\":\"Service\"}",
+        ServiceView.ALLOW_SHARED_IP, "k"));
+    applied.getMetadata().setManagedFields(List.of(new ManagedFieldsEntryBuilder().withManager("kubectl")
+        .withOperation("Update").withApiVersion("v1").build()));
+    c.services().resource(applied).update();
+    Objects8.loadBalancer(c, "default", "shared", "Local", "192.0.2.11");
+    c.services().inNamespace("default").withName("shared").edit(s -> {
+      s.getMetadata().setAnnotations(Map.of(ServiceView.ALLOW_SHARED_IP, "k"));
+      return s;
+    });
+    for (String svc : List.of("plain", "applied", "shared")) {
+      c.discovery().v1().endpointSlices().resource(Objects8.slice("default", svc, svc + "-1", List.of("worker-1"))).create();
+    }
+    // The API holds both, so the informer is given both.
+    var stored = c.services().inNamespace("default").withName("applied").get().getMetadata();
+    assertThat(stored.getManagedFields()).isNotEmpty();
+    assertThat(stored.getAnnotations()).containsKey(LeanItemStore.LAST_APPLIED);
+
+    startWatcher("worker-1");
+    Map<ServiceKey, ServiceDecision> decided = new java.util.HashMap<>();
+    while (decided.size() < 3) {
+      ServiceDecision d = next();
+      decided.put(d.key(), d);
+    }
+
+    var cached = informers.serviceCache().get("default", "applied").orElseThrow().getMetadata();
+    assertThat(cached.getManagedFields()).isEmpty();
+    assertThat(cached.getAnnotations()).isEqualTo(Map.of(ServiceView.ALLOW_SHARED_IP, "k"));
+    assertThat(informers.service(new ServiceKey("default", "applied")).orElseThrow().annotations())
+        .isEqualTo(Map.of(ServiceView.ALLOW_SHARED_IP, "k"));
+    // Decided as the same Service without them (and as one without the sharing key, as both announce).
+    ServiceDecision a = decided.get(new ServiceKey("default", "applied"));
+    assertThat(a).matches(BGP_ANNOUNCES);
+    assertThat(a.bgp()).isEqualTo(decided.get(new ServiceKey("default", "shared")).bgp());
+    assertThat(a.layer2()).isEqualTo(decided.get(new ServiceKey("default", "shared")).layer2());
+    assertThat(a.bgp()).isEqualTo(decided.get(new ServiceKey("default", "plain")).bgp());
   }
 }
