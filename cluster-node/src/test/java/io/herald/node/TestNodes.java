@@ -41,6 +41,29 @@ public final class TestNodes {
       herald.ask-attempts = 15
       """);
 
+  /**
+   * Waits (at most 10 s) until no H2 database under {@code dir} is open and its files stay put: H2's
+   * file lock ({@code *.lock.db}) is removed by its own watchdog thread after the last connection
+   * closed, so it can outlive a stopped node by a moment, and a {@code @TempDir} deleted in that
+   * moment fails the test with "directory not empty".
+   */
+  public static void awaitH2Closed(java.nio.file.Path dir) throws InterruptedException {
+    long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(10);
+    java.util.List<String> before = null;
+    while (System.nanoTime() < deadline) {
+      java.util.List<String> now;
+      try (var files = java.nio.file.Files.walk(dir)) {
+        now = files.map(f -> f.getFileName().toString()).sorted().toList();
+      } catch (java.io.IOException | java.io.UncheckedIOException e) {
+        now = null; // a file vanished while walking: look again
+      }
+      // closed, and nothing appeared or went since the last look (H2 may still write its trace file)
+      if (now != null && now.equals(before) && now.stream().noneMatch(f -> f.endsWith(".lock.db"))) return;
+      before = now;
+      Thread.sleep(100);
+    }
+  }
+
   public static int freePort() {
     try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
       return s.getLocalPort();

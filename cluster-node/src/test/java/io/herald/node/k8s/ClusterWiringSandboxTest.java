@@ -101,6 +101,7 @@ class ClusterWiringSandboxTest {
     if (router != null) router.close();
     if (transport != null) transport.close();
     if (api != null) api.close();
+    TestNodes.awaitH2Closed(dir);
   }
 
   Service create(String name, String etp, Map<String, String> annotations) {

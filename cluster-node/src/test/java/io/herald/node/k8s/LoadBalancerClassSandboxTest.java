@@ -65,6 +65,7 @@ class LoadBalancerClassSandboxTest {
     if (node != null) node.stop().toCompletableFuture().get(30, TimeUnit.SECONDS);
     if (wiring != null) wiring.close();
     if (api != null) api.close();
+    TestNodes.awaitH2Closed(dir);
   }
 
   private void create(String name, String lbClass) {
