@@ -47,7 +47,10 @@ final class ClusterOwnershipScenario {
         nodes.add(HeraldNode.start(TestNodes.settings("node-" + i, ports[i], seeds, journal, Duration.ZERO),
             config, conf));
       }
-      await("3 members up", () -> upMembers(nodes.get(0)) == 3);
+      // Up in every member's view, not only the first's: a member that has not yet seen itself
+      // promoted from WeaklyUp does not count for the split-brain resolver, which then downs it
+      // with the others when the oldest member crashes.
+      await("3 members up in every view", () -> nodes.stream().allMatch(n -> upMembers(n) == 3));
 
       // 30 Services, asked through all three nodes at once.
       List<CompletableFuture<AllocationResult>> asks = new ArrayList<>();
