@@ -41,6 +41,11 @@ abstract class RouterScenarios {
 
   abstract Lab.RouterKind kind();
 
+  /** {@code bird} or {@code frr}: a suffix for the names of objects this class creates for itself. */
+  String routerName() {
+    return kind().name().toLowerCase(java.util.Locale.ROOT);
+  }
+
   @BeforeAll
   void startLab(SharedLab.Handle shared) {
     Lab.assumeRunnable(kind());
@@ -138,7 +143,7 @@ abstract class RouterScenarios {
     assumeTrue(Cmd.find("kubectl").isPresent(), "kubectl is not installed: this check needs the real client");
     // A Service of this class's own: Events outlive a class, and another class's scenarios move
     // shop's endpoints (node2 announced it for a while).
-    String name = "described-" + kind().name().toLowerCase(java.util.Locale.ROOT);
+    String name = "described-" + routerName();
     if (lab.client.services().inNamespace(Lab.NAMESPACE).withName(name).get() == null) {
       lab.createService(name, "Local", Map.of());
       lab.setEndpoints(name, List.of(0, 2));
@@ -238,7 +243,7 @@ abstract class RouterScenarios {
     assertThat(r.failed()).as("failed requests: %s", r.failures()).isZero();
     assertThat(r.answeredBy()).doesNotContainKey("node2");
     // the cluster keeps allocating: the majority downs node2 and takes over what it owned
-    String late = "late-" + kind().name().toLowerCase(java.util.Locale.ROOT);
+    String late = "late-" + routerName();
     lab.createService(late, "Cluster", Map.of());
     assertThat(IpRange.of("203.0.113.0/26").contains(IpAddress.of(lab.ingress(late)))).isTrue();
     assertThat(allIps()).as("no Service changed address").isEqualTo(ips);

@@ -19,6 +19,7 @@ import java.util.Collection;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.function.Consumer;
+import java.util.function.IntConsumer;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -57,6 +58,9 @@ public final class AnnouncementFeed {
   private enum Flush implements Command {
     INSTANCE
   }
+
+  private static final int DESIRED = 0;
+  private static final int LAYER2 = 1;
 
   public enum NodesChanged implements Command {
     INSTANCE
@@ -122,24 +126,20 @@ public final class AnnouncementFeed {
       Map<ServiceKey, ServiceAnnouncement> desired = new TreeMap<>();
       var labels = new java.util.concurrent.atomic.AtomicReference<Map<String, String>>();
 
-      // Set when the desired set (or the Layer 2 set) changed and a Flush is on its way: the
-      // Flush sits behind the decisions already in the mailbox, so an idle feed answers one
-      // decision at once and a burst costs one set, not one per decision.
+      // What changed since the last Flush: [DESIRED] the desired set, [LAYER2] the Layer 2 set. The
+      // first change queues a Flush behind the decisions already in the mailbox, so an idle feed
+      // answers one decision at once and a burst costs one set, not one per decision.
       boolean[] dirty = new boolean[2];
-      Runnable send = () -> {
-        if (!dirty[0] && !dirty[1]) ctx.getSelf().tell(Flush.INSTANCE);
-        dirty[0] = true;
-      };
-      Runnable sendLayer2 = () -> {
-        if (!dirty[0] && !dirty[1]) ctx.getSelf().tell(Flush.INSTANCE);
-        dirty[1] = true;
+      IntConsumer changed = which -> {
+        if (!dirty[DESIRED] && !dirty[LAYER2]) ctx.getSelf().tell(Flush.INSTANCE);
+        dirty[which] = true;
       };
       return Behaviors.receive(Command.class)
           .onMessageEquals(Flush.INSTANCE, () -> {
-            if (dirty[0]) announcements.tell(new NodeAnnouncements.SetDesired(List.copyOf(desired.values())));
-            if (dirty[1]) layer2.accept(ownedIps(owned.values()));
-            dirty[0] = false;
-            dirty[1] = false;
+            if (dirty[DESIRED]) announcements.tell(new NodeAnnouncements.SetDesired(List.copyOf(desired.values())));
+            if (dirty[LAYER2]) layer2.accept(ownedIps(owned.values()));
+            dirty[DESIRED] = false;
+            dirty[LAYER2] = false;
             return Behaviors.same();
           })
           .onMessage(Decided.class, m -> {
@@ -155,11 +155,11 @@ public final class AnnouncementFeed {
             statusWriter.publish(d);
             AnnounceDecision.Announce l2 = d.layer2() instanceof AnnounceDecision.Announce a && view.isPresent() ? a : null;
             if (!Objects.equals(l2 == null ? owned.remove(d.key()) : owned.put(d.key(), l2), l2)) {
-              sendLayer2.run();
+              changed.accept(LAYER2);
             }
             Optional<ServiceAnnouncement> next = announcement(d, view);
             ServiceAnnouncement prev = next.isPresent() ? desired.put(d.key(), next.get()) : desired.remove(d.key());
-            if (!Objects.equals(prev, next.orElse(null))) send.run();
+            if (!Objects.equals(prev, next.orElse(null))) changed.accept(DESIRED);
             return Behaviors.same();
           })
           .onMessage(ServiceChanged.class, m -> {
@@ -168,7 +168,7 @@ public final class AnnouncementFeed {
             Optional<ServiceAnnouncement> next = announcement(d, source.service(m.key()));
             if (next.isPresent() && !next.get().equals(desired.get(m.key()))) {
               desired.put(m.key(), next.get());
-              send.run();
+              changed.accept(DESIRED);
             }
             return Behaviors.same();
           })
