@@ -41,7 +41,15 @@ public final class Views {
    */
   private static Map<String, String> withoutNulls(Map<String, String> m) {
     if (m == null) return Map.of();
-    if (!m.containsValue(null)) return m;
+    // Looked for by iterating: an immutable map (as the informer caches) throws on containsValue(null).
+    boolean clean = true;
+    for (Map.Entry<String, String> e : m.entrySet()) {
+      if (e.getKey() == null || e.getValue() == null) {
+        clean = false;
+        break;
+      }
+    }
+    if (clean) return m;
     Map<String, String> out = new java.util.LinkedHashMap<>();
     m.forEach((k, v) -> {
       if (k != null && v != null) out.put(k, v);

@@ -18,6 +18,10 @@ import java.util.stream.Stream;
  * object that {@code kubectl apply} adds). MetalLB's and controller-runtime's caches drop
  * managedFields the same way.
  *
+ * <p>Services, EndpointSlices and Nodes, held by the thousand, are cut down further to the fields
+ * Herald reads ({@link CompactObjects}); other objects (Namespaces, ConfigMaps, the metallb.io
+ * resources, whose every field is configuration) keep everything else.
+ *
  * <p>The object is trimmed in place: it is the one the informer just decoded, and the event
  * handlers are given that same instance. Keys are the informer's default ({@code namespace/name},
  * or {@code name} for cluster-scoped objects).
@@ -51,7 +55,7 @@ final class LeanItemStore<T extends HasMetadata> implements ItemStore<T> {
 
   @Override
   public T put(String key, T obj) {
-    return items.put(key, trim(obj));
+    return items.put(key, CompactObjects.compact(obj));
   }
 
   @Override

@@ -217,7 +217,7 @@ class ClusterInformersTest {
     }
 
     var cached = informers.serviceCache().get("default", "applied").orElseThrow().getMetadata();
-    assertThat(cached.getManagedFields()).isEmpty();
+    assertThat(cached.getManagedFields()).isNull();
     assertThat(cached.getAnnotations()).isEqualTo(Map.of(ServiceView.ALLOW_SHARED_IP, "k"));
     assertThat(informers.service(new ServiceKey("default", "applied")).orElseThrow().annotations())
         .isEqualTo(Map.of(ServiceView.ALLOW_SHARED_IP, "k"));

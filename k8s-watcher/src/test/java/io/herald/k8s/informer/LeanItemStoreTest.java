@@ -3,8 +3,8 @@ package io.herald.k8s.informer;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.fabric8.kubernetes.api.model.ManagedFieldsEntryBuilder;
-import io.fabric8.kubernetes.api.model.Node;
-import io.fabric8.kubernetes.api.model.NodeBuilder;
+import io.fabric8.kubernetes.api.model.Namespace;
+import io.fabric8.kubernetes.api.model.NamespaceBuilder;
 import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.api.model.ServiceBuilder;
 import io.fabric8.kubernetes.api.model.FieldsV1;
@@ -45,7 +45,7 @@ class LeanItemStoreTest {
   }
 
   @Test
-  void cachesAServiceWithoutManagedFieldsOrTheLastAppliedCopyAndKeepsEverythingElse() {
+  void cachesAServiceWithoutManagedFieldsOrTheLastAppliedCopyAndReadsTheSame() {
     var store = new LeanItemStore<Service>();
     Service svc = applied("web", withLastApplied(Map.of(POOL, "public", SHARED, "k")));
     Service untouched = applied("web", Map.of(POOL, "public", SHARED, "k"));
@@ -54,11 +54,10 @@ class LeanItemStoreTest {
     store.put(store.getKey(svc), svc);
 
     Service cached = store.get("default/web");
-    assertThat(cached.getMetadata().getManagedFields()).isEmpty();
+    assertThat(cached.getMetadata().getManagedFields()).isNullOrEmpty();
     assertThat(cached.getMetadata().getAnnotations()).containsOnly(Map.entry(POOL, "public"), Map.entry(SHARED, "k"));
-    // Nothing else changed: the object equals one that never had either.
-    untouched.getMetadata().setManagedFields(List.of());
-    assertThat(cached).isEqualTo(untouched);
+    // What the watcher reads is that of an object that never had either (CompactObjectsTest has the rest).
+    assertThat(Views.service(cached)).isEqualTo(Views.service(untouched));
     assertThat(store.size()).isEqualTo(1);
     assertThat(store.keySet()).containsExactly("default/web");
   }
@@ -100,16 +99,16 @@ class LeanItemStoreTest {
 
   @Test
   void clusterScopedObjectsAreKeyedByName() {
-    var store = new LeanItemStore<Node>();
-    Node node = new NodeBuilder().withNewMetadata().withName("worker-1")
+    var store = new LeanItemStore<Namespace>();
+    Namespace ns = new NamespaceBuilder().withNewMetadata().withName("shop")
         .addToAnnotations(LeanItemStore.LAST_APPLIED, "{}")
-        .addToManagedFields(new ManagedFieldsEntryBuilder().withManager("kubelet").build()).endMetadata().build();
+        .addToManagedFields(new ManagedFieldsEntryBuilder().withManager("kubectl").build()).endMetadata().build();
 
-    store.put(store.getKey(node), node);
+    store.put(store.getKey(ns), ns);
 
-    assertThat(store.get("worker-1").getMetadata().getManagedFields()).isEmpty();
-    assertThat(store.get("worker-1").getMetadata().getAnnotations()).isEmpty();
-    assertThat(store.remove("worker-1")).isSameAs(node);
+    assertThat(store.get("shop").getMetadata().getManagedFields()).isEmpty();
+    assertThat(store.get("shop").getMetadata().getAnnotations()).isEmpty();
+    assertThat(store.remove("shop")).isSameAs(ns);
     assertThat(store.size()).isZero();
   }
 }
