@@ -229,7 +229,8 @@ public final class ClusterInformers implements ServiceSource, AutoCloseable {
   }
 
   private <T extends HasMetadata> SharedIndexInformer<T> register(String name, SharedIndexInformer<T> informer) {
-    // Cache objects without managedFields and kubectl's last-applied copy (LeanItemStore).
+    // Cache objects without managedFields and kubectl's last-applied copy, and Services,
+    // EndpointSlices and Nodes cut down to the fields Herald reads (LeanItemStore, CompactObjects).
     informer.itemStore(new LeanItemStore<>());
     // Stop retrying on authorization errors so that start() fails with the cause instead of hanging;
     // retry other errors (the informer backs off and relists).
