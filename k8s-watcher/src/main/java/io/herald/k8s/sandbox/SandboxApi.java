@@ -51,8 +51,10 @@ public final class SandboxApi implements AutoCloseable {
   private final KubernetesMockServer server;
   private final String url;
   private final KubernetesClient client;
+  private final SandboxDispatcher dispatcher;
 
-  private SandboxApi(KubernetesMockServer server, String url) {
+  private SandboxApi(KubernetesMockServer server, String url, SandboxDispatcher dispatcher) {
+    this.dispatcher = dispatcher;
     this.server = server;
     this.url = url;
     this.client = new KubernetesClientBuilder().withConfig(clientConfig(url)).build();
@@ -87,7 +89,7 @@ public final class SandboxApi implements AutoCloseable {
     String host = bind instanceof Inet6Address ? "[" + bind.getHostAddress() + "]" : bind.getHostAddress();
     String address = host + ":" + server.getPort();
     holder[0] = new SandboxDispatcher(store, json, ApiResources.discoveryDocuments(json, address));
-    SandboxApi api = new SandboxApi(server, "http://" + address);
+    SandboxApi api = new SandboxApi(server, "http://" + address, holder[0]);
     try {
       api.seed();
     } catch (RuntimeException e) {
@@ -114,6 +116,15 @@ public final class SandboxApi implements AutoCloseable {
         .withHttp2Disable(true)
         .withRequestRetryBackoffLimit(0)
         .build();
+  }
+
+  /**
+   * How many requests the sandbox served so far, by verb and resource: {@code GET}, {@code LIST}
+   * and {@code WATCH} for reads, e.g. {@code "PATCH services/status"}. For measuring what a
+   * workload costs the API server.
+   */
+  public java.util.SortedMap<String, Long> requests() {
+    return dispatcher.requests();
   }
 
   /** The base URL, e.g. {@code http://127.0.0.1:34567}. */

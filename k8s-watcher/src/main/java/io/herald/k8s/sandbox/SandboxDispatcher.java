@@ -69,6 +69,7 @@ final class SandboxDispatcher extends Dispatcher {
     ResourcePath p = parsed.get();
     ApiResource type = p.resource();
     boolean status = "status".equals(p.subresource());
+    tally(method, p, query);
     if (p.subresource() != null && !status) {
       return reply(store.failure(404, "NotFound", "the sandbox API serves no " + p.subresource() + " subresource"));
     }
@@ -95,6 +96,23 @@ final class SandboxDispatcher extends Dispatcher {
     } catch (IllegalArgumentException e) {
       return reply(store.failure(400, "BadRequest", e.getMessage()));
     }
+  }
+
+  /** Requests served, by verb and resource ("PATCH services/status"), for {@link SandboxApi#requests()}. */
+  private final java.util.concurrent.ConcurrentHashMap<String, java.util.concurrent.atomic.LongAdder> requests =
+      new java.util.concurrent.ConcurrentHashMap<>();
+
+  private void tally(HttpMethod method, ResourcePath p, String query) {
+    String verb = method == HttpMethod.GET ? (p.isCollection() ? (isWatch(query) ? "WATCH" : "LIST") : "GET") : method.name();
+    String what = verb + " " + p.resource().plural() + (p.subresource() == null ? "" : "/" + p.subresource());
+    requests.computeIfAbsent(what, k -> new java.util.concurrent.atomic.LongAdder()).increment();
+  }
+
+  /** A copy of the request counts so far, by verb and resource. */
+  java.util.SortedMap<String, Long> requests() {
+    java.util.SortedMap<String, Long> out = new java.util.TreeMap<>();
+    requests.forEach((k, v) -> out.put(k, v.sum()));
+    return out;
   }
 
   private MockResponse patch(RecordedRequest request, ResourcePath p, boolean status) {
