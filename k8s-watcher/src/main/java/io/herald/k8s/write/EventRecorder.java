@@ -12,6 +12,8 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -20,8 +22,10 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Writes core/v1 Events with client-go-style aggregation ({@link EventAggregator}). Callers never
- * block: every occurrence is handed to one writer thread, which owns the aggregator and talks to
- * the API; pending counts are flushed every {@code minInterval}.
+ * block: every occurrence is handed to one thread, which owns the aggregator; the writes it
+ * decides on go to the API on a few threads, in order for one Event, side by side for different
+ * ones (a start-up writes one or two Events per Service). Pending counts are flushed every
+ * {@code minInterval}.
  */
 public final class EventRecorder implements AutoCloseable {
 
@@ -32,6 +36,9 @@ public final class EventRecorder implements AutoCloseable {
   private final String host;
   private final EventAggregator aggregator;
   private final ScheduledExecutorService writer;
+  private final KeyedExecutor requests = new KeyedExecutor("herald-event-writer", ServiceStatusWriter.WRITERS);
+  /** Writes handed to {@link #requests} and not finished, for {@link #drain()}. */
+  private final java.util.Set<CompletableFuture<?>> inFlight = java.util.concurrent.ConcurrentHashMap.newKeySet();
 
   /**
    * @param host the {@code source.host} of written Events (the node name for the speaker)
@@ -54,7 +61,7 @@ public final class EventRecorder implements AutoCloseable {
   /** Records one occurrence now; returns at once. */
   public void record(EventSpec spec) {
     Instant now = clock.instant();
-    writer.execute(() -> aggregator.observe(spec, now).ifPresent(this::write));
+    writer.execute(() -> aggregator.observe(spec, now).ifPresent(this::send));
   }
 
   /** Runs every queued write and flush; for tests and orderly shutdown. */
@@ -65,11 +72,27 @@ public final class EventRecorder implements AutoCloseable {
       done.countDown();
     });
     done.await();
+    for (CompletableFuture<?> f : List.copyOf(inFlight)) {
+      try {
+        f.get();
+      } catch (java.util.concurrent.ExecutionException e) {
+        // logged by write
+      }
+    }
+  }
+
+  private void send(EventAggregator.Write w) {
+    CompletableFuture<Void> f = requests.submit(w.name(), () -> {
+      write(w);
+      return null;
+    });
+    inFlight.add(f);
+    f.whenComplete((r, e) -> inFlight.remove(f));
   }
 
   private void flush() {
     try {
-      aggregator.flush(clock.instant()).forEach(this::write);
+      aggregator.flush(clock.instant()).forEach(this::send);
     } catch (RuntimeException e) {
       log.warn("event flush failed: {}", e.toString());
     }
@@ -83,7 +106,9 @@ public final class EventRecorder implements AutoCloseable {
         client.v1().events().inNamespace(ns).resource(build(w)).create();
       } else {
         String patch = "{\"count\":" + w.count() + ",\"lastTimestamp\":\"" + time(w.last()) + "\"}";
-        client.v1().events().inNamespace(ns).withName(w.name()).patch(PatchContext.of(PatchType.JSON_MERGE), patch);
+        // Named by an object rather than withName: fabric8 GETs the object before a patch by name.
+        client.v1().events().inNamespace(ns).resource(new EventBuilder().withNewMetadata().withNamespace(ns)
+            .withName(w.name()).endMetadata().build()).patch(PatchContext.of(PatchType.JSON_MERGE), patch);
       }
     } catch (KubernetesClientException e) {
       if (e.getCode() == 404 && !w.create()) {
@@ -127,5 +152,6 @@ public final class EventRecorder implements AutoCloseable {
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     }
+    requests.close();
   }
 }

@@ -8,6 +8,7 @@ import io.herald.k8s.model.ServiceKey;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.stream.Collectors;
@@ -43,6 +44,8 @@ public final class ServiceStatusWriter implements AutoCloseable {
 
   private final KeyedExecutor writer = new KeyedExecutor("herald-status-writer", WRITERS);
   private final Map<ServiceKey, Assignment> written = new ConcurrentHashMap<>();
+  /** The last assignment asked for per Service, written or still queued. */
+  private final Map<ServiceKey, Assignment> requested = new ConcurrentHashMap<>();
 
   public ServiceStatusWriter(KubernetesClient client) {
     this.client = client;
@@ -53,12 +56,23 @@ public final class ServiceStatusWriter implements AutoCloseable {
    * with true when a write was made, false when it was already so; exceptionally on API errors.
    */
   public CompletableFuture<Boolean> write(ServiceKey key, Assignment a) {
+    requested.put(key, a);
     return writer.submit(key, () -> apply(key, a));
+  }
+
+  /**
+   * The last assignment asked for {@code key} by {@link #write}, whether written yet or not: what
+   * the Service's status shows once the writes queued now are done.
+   */
+  public Optional<Assignment> requested(ServiceKey key) {
+    return Optional.ofNullable(requested.get(key));
   }
 
   private boolean apply(ServiceKey key, Assignment a) {
     if (a.equals(written.get(key))) return false;
-    var svc = client.services().inNamespace(key.namespace()).withName(key.name());
+    // Named by an object rather than withName: fabric8 GETs the object before a patch by name.
+    var svc = client.services().inNamespace(key.namespace()).resource(new io.fabric8.kubernetes.api.model.ServiceBuilder()
+        .withNewMetadata().withNamespace(key.namespace()).withName(key.name()).endMetadata().build());
     String ingress = a.ips().stream().map(ip -> "{\"ip\":\"" + ip + "\",\"ipMode\":\"VIP\"}").collect(Collectors.joining(","));
     try {
       svc.subresource("status").patch(
@@ -67,6 +81,7 @@ public final class ServiceStatusWriter implements AutoCloseable {
       svc.patch(PatchContext.of(PatchType.JSON_MERGE), "{\"metadata\":{\"annotations\":{\"" + POOL_ANNOTATION + "\":" + pool + "}}}");
     } catch (KubernetesClientException e) {
       written.remove(key);
+      requested.remove(key, a);
       log.warn("status of Service {} not written: {}", key, e.getMessage());
       throw e;
     }
@@ -76,6 +91,7 @@ public final class ServiceStatusWriter implements AutoCloseable {
 
   /** Forgets a deleted Service. */
   public void forget(ServiceKey key) {
+    requested.remove(key);
     writer.submit(key, () -> written.remove(key));
   }
 
