@@ -13,6 +13,7 @@ import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.Collection;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
@@ -22,8 +23,7 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
+import java.util.concurrent.ConcurrentHashMap;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -36,8 +36,10 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Objects are created when a Service starts being announced, their status replaced when the
  * peers or interfaces change, and deleted on withdrawal. Names are derived from node and Service
- * ({@code bgp-<hash>}, {@code l2-<hash>}), so a restarted node finds its own objects again. All
- * API calls run on one thread, in decision order; the watcher never waits for them.
+ * ({@code bgp-<hash>}, {@code l2-<hash>}), so a restarted node finds its own objects again. The
+ * API calls for one Service run one at a time, in decision order, and only the newest decision
+ * not yet written is written (a burst of decisions for one Service costs one write); different
+ * Services are written side by side on a few threads. The watcher never waits for them.
  */
 public final class AnnouncementStatusWriter implements AutoCloseable {
 
@@ -61,13 +63,28 @@ public final class AnnouncementStatusWriter implements AutoCloseable {
   private final KubernetesClient client;
   private final String namespace;
   private final String node;
-  private final ExecutorService writer = Executors.newSingleThreadExecutor(r -> {
-    Thread t = new Thread(r, "herald-announcement-status-writer");
-    t.setDaemon(true);
-    return t;
-  });
-  /** What exists in the API, by object name: owned by the writer thread. */
-  private final Map<String, GenericKubernetesResource> written = new HashMap<>();
+  /** Requests in flight at once, as for the Service status ({@link ServiceStatusWriter#WRITERS}). */
+  private final KeyedExecutor writer = new KeyedExecutor("herald-announcement-status-writer", ServiceStatusWriter.WRITERS);
+  /**
+   * What exists in the API, by object name: the version and the status last written, not the
+   * whole object (a node holds one per announced Service). Written by the task of its Service.
+   */
+  private final Map<String, Written> written = new ConcurrentHashMap<>();
+  /** The newest decision per Service whose write has not started yet. Guarded by itself. */
+  private final Map<ServiceKey, Queued> queued = new HashMap<>();
+  /** Applies wait for the objects of an earlier run to be read ({@link #adopt()}). */
+  private volatile CompletableFuture<?> adopted = CompletableFuture.completedFuture(null);
+
+  record Written(ResourceDefinitionContext ctx, ServiceKey service, String resourceVersion, Map<String, Object> status) {}
+
+  private static final class Queued {
+    ServiceDecision decision;
+    final CompletableFuture<Void> done = new CompletableFuture<>();
+
+    Queued(ServiceDecision decision) {
+      this.decision = decision;
+    }
+  }
 
   /**
    * @param namespace Herald's namespace, where the objects live
@@ -84,24 +101,62 @@ public final class AnnouncementStatusWriter implements AutoCloseable {
    * update or delete them instead of creating duplicates.
    */
   public CompletableFuture<Integer> adopt() {
-    return CompletableFuture.supplyAsync(() -> {
+    CompletableFuture<Integer> read = CompletableFuture.supplyAsync(() -> {
       int n = 0;
       for (var ctx : List.of(BGP_STATUSES, L2_STATUSES)) {
         for (var r : client.genericKubernetesResources(ctx).inNamespace(namespace).withLabel(NODE_LABEL, node).list().getItems()) {
-          written.put(r.getMetadata().getName(), r);
+          var labels = r.getMetadata().getLabels() == null ? Map.<String, String>of() : r.getMetadata().getLabels();
+          ServiceKey svc = new ServiceKey(labels.getOrDefault(SERVICE_NAMESPACE_LABEL, ""), labels.getOrDefault(SERVICE_NAME_LABEL, "?"));
+          @SuppressWarnings("unchecked")
+          Map<String, Object> status = r.getAdditionalProperties().get("status") instanceof Map<?, ?> m
+              ? (Map<String, Object>) m : null;
+          written.put(r.getMetadata().getName(), new Written(ctx, svc, r.getMetadata().getResourceVersion(), status));
           n++;
         }
       }
       return n;
-    }, writer);
+    });
+    adopted = read;
+    return read;
   }
 
   /** Brings both status objects of {@code d.key()} in line with the decision; returns at once. */
   public CompletableFuture<Void> publish(ServiceDecision d) {
-    return CompletableFuture.runAsync(() -> {
-      apply(BGP_STATUSES, name(AnnounceProtocol.BGP, d.key()), desired(node, d.key(), d.bgp()));
-      apply(L2_STATUSES, name(AnnounceProtocol.LAYER2, d.key()), desired(node, d.key(), d.layer2()));
-    }, writer);
+    ServiceKey key = d.key();
+    Queued fresh;
+    synchronized (queued) {
+      Queued waiting = queued.get(key);
+      if (waiting != null) {
+        // Not started yet: it writes this newer decision instead (its future covers both).
+        waiting.decision = d;
+        return waiting.done;
+      }
+      fresh = new Queued(d);
+      queued.put(key, fresh);
+    }
+    writer.submit(key, () -> {
+      ServiceDecision latest;
+      synchronized (queued) {
+        queued.remove(key, fresh);
+        latest = fresh.decision;
+      }
+      awaitAdopted();
+      apply(BGP_STATUSES, name(AnnounceProtocol.BGP, key), desired(node, key, latest.bgp()));
+      apply(L2_STATUSES, name(AnnounceProtocol.LAYER2, key), desired(node, key, latest.layer2()));
+      return null;
+    }).whenComplete((r, e) -> {
+      if (e == null) fresh.done.complete(null);
+      else fresh.done.completeExceptionally(e);
+    });
+    return fresh.done;
+  }
+
+  private void awaitAdopted() {
+    try {
+      adopted.join();
+    } catch (RuntimeException e) {
+      // Reading the earlier objects failed (logged by the caller): write as if there were none.
+    }
   }
 
   /**
@@ -111,22 +166,22 @@ public final class AnnouncementStatusWriter implements AutoCloseable {
    */
   public CompletableFuture<Integer> pruneExcept(Collection<ServiceKey> live) {
     Set<ServiceKey> keep = Set.copyOf(live);
-    return CompletableFuture.supplyAsync(() -> {
-      int n = 0;
-      for (var r : List.copyOf(written.values())) {
-        var labels = r.getMetadata().getLabels();
-        ServiceKey k = new ServiceKey(labels.getOrDefault(SERVICE_NAMESPACE_LABEL, ""), labels.getOrDefault(SERVICE_NAME_LABEL, "?"));
-        if (!keep.contains(k)) {
-          delete(contextOf(r), r.getMetadata().getName());
-          n++;
+    return adopted.handle((r, e) -> null).thenCompose(x -> {
+      List<CompletableFuture<Integer>> deletes = new ArrayList<>();
+      written.forEach((name, w) -> {
+        if (!keep.contains(w.service())) {
+          // In the Service's own order, after any write of it still running.
+          deletes.add(writer.submit(w.service(), () -> {
+            Written now = written.get(name);
+            if (now == null || keep.contains(now.service())) return 0;
+            delete(now.ctx(), name);
+            return 1;
+          }));
         }
-      }
-      return n;
-    }, writer);
-  }
-
-  private static ResourceDefinitionContext contextOf(GenericKubernetesResource r) {
-    return "ServiceL2Status".equals(r.getKind()) ? L2_STATUSES : BGP_STATUSES;
+      });
+      return CompletableFuture.allOf(deletes.toArray(CompletableFuture[]::new))
+          .thenApply(y -> deletes.stream().mapToInt(CompletableFuture::join).sum());
+    });
   }
 
   /** The status an Announce of {@code a} calls for; empty for a Withdraw. */
@@ -157,16 +212,23 @@ public final class AnnouncementStatusWriter implements AutoCloseable {
   }
 
   private void apply(ResourceDefinitionContext ctx, String name, Optional<Map<String, Object>> status) {
-    GenericKubernetesResource have = written.get(name);
+    Written have = written.get(name);
     try {
       if (status.isEmpty()) {
         if (have != null) delete(ctx, name);
         return;
       }
-      if (have != null && status.get().equals(have.getAdditionalProperties().get("status"))) return;
+      if (have != null && status.get().equals(have.status())) return;
       var ops = client.genericKubernetesResources(ctx).inNamespace(namespace);
-      GenericKubernetesResource r = have;
-      if (r == null) {
+      GenericKubernetesResource r;
+      if (have != null) {
+        // The status subresource reads only the name, the version and the status.
+        r = new GenericKubernetesResource();
+        r.setApiVersion("metallb.io/v1beta1");
+        r.setKind(ctx.getKind());
+        r.setMetadata(new ObjectMetaBuilder().withName(name).withNamespace(namespace)
+            .withResourceVersion(have.resourceVersion()).build());
+      } else {
         Map<String, Object> s = status.get();
         GenericKubernetesResource fresh = new GenericKubernetesResource();
         fresh.setApiVersion("metallb.io/v1beta1");
@@ -197,8 +259,8 @@ public final class AnnouncementStatusWriter implements AutoCloseable {
         updated = ops.resource(latest).updateStatus();
       }
       // Keep what we meant, not the server's echo, as the comparison base.
-      updated.setAdditionalProperty("status", status.get());
-      written.put(name, updated);
+      ServiceKey svc = new ServiceKey((String) status.get().get("serviceNamespace"), (String) status.get().get("serviceName"));
+      written.put(name, new Written(ctx, svc, updated.getMetadata().getResourceVersion(), status.get()));
     } catch (KubernetesClientException e) {
       written.remove(name);
       log.warn("{} {}/{} not written: {}", ctx.getKind(), namespace, name, e.getMessage());
@@ -213,6 +275,6 @@ public final class AnnouncementStatusWriter implements AutoCloseable {
 
   @Override
   public void close() {
-    writer.shutdown();
+    writer.close();
   }
 }

@@ -155,4 +155,22 @@ class AnnouncementStatusWriterTest {
       Thread.sleep(20);
     }
   }
+
+  @Test
+  void aBurstOfDecisionsForOneServiceEndsWithTheNewestAndWritesFewerTimes() throws Exception {
+    try (AnnouncementStatusWriter w = new AnnouncementStatusWriter(api.client(), "metallb-system", "worker-1")) {
+      long before = api.requests().getOrDefault("PUT servicebgpstatuses/status", 0L);
+      java.util.concurrent.CompletableFuture<Void> last = null;
+      for (int i = 0; i < 200; i++) {
+        last = w.publish(decision(WEB, List.of("tor-" + i), List.of(), false));
+        w.publish(decision(DB, List.of("tor-" + i), List.of(), false));
+      }
+      await(last);
+      await(w.publish(decision(DB, List.of("tor-199"), List.of(), false)));
+      assertThat(list("ServiceBGPStatus")).hasSize(2).allSatisfy(r -> assertThat(status(r).get("peers")).isEqualTo(List.of("tor-199")));
+      long writes = api.requests().getOrDefault("PUT servicebgpstatuses/status", 0L) - before;
+      // One write per decision would be 400; decisions that arrive while one is written replace each other.
+      assertThat(writes).isLessThan(400);
+    }
+  }
 }
