@@ -136,6 +136,8 @@ public final class NodeAnnouncements extends AbstractBehavior<NodeAnnouncements.
   private Map<io.herald.allocator.pool.ServiceKey, ServiceAnnouncement> desired = Map.of();
   /** The newest set not yet applied; null when none is waiting (then no ApplyDesired is queued). */
   private List<ServiceAnnouncement> pendingDesired;
+  /** Planning takes at most a quarter of a core during a burst of sets (see {@link DutyCycle}). */
+  private final DutyCycle planning = new DutyCycle(0.25);
   private final Map<String, Session> sessions = new LinkedHashMap<>();
   private final List<String> problems = new ArrayList<>();
   private int generation;
@@ -185,14 +187,21 @@ public final class NodeAnnouncements extends AbstractBehavior<NodeAnnouncements.
   /**
    * Keeps only the newest set and plans routes once per queue of sets: planning is linear in the
    * number of Services and runs per peer, so planning every set of a burst (each Service's status
-   * write brings one) would fall behind and hold a whole set per queued message.
+   * write brings one) would fall behind and hold a whole set per queued message. During a burst
+   * the next plan waits so that planning keeps to its share of a core; the sets that arrive
+   * meanwhile replace each other.
    */
   private Behavior<Command> onSetDesired(SetDesired m) {
     if (draining) {
       return this;
     }
     if (pendingDesired == null) {
-      getContext().getSelf().tell(ApplyDesired.INSTANCE);
+      long delay = planning.delay(System.nanoTime());
+      if (delay == 0) {
+        getContext().getSelf().tell(ApplyDesired.INSTANCE);
+      } else {
+        timers.startSingleTimer(ApplyDesired.INSTANCE, ApplyDesired.INSTANCE, Duration.ofNanos(delay));
+      }
     }
     pendingDesired = m.services();
     return this;
@@ -204,12 +213,14 @@ public final class NodeAnnouncements extends AbstractBehavior<NodeAnnouncements.
     if (draining || services == null) {
       return this;
     }
+    long start = System.nanoTime();
     Map<io.herald.allocator.pool.ServiceKey, ServiceAnnouncement> next = new TreeMap<>();
     for (ServiceAnnouncement s : services) {
       next.put(s.service(), s);
     }
     desired = next;
     pushRoutes();
+    planning.ran(start, System.nanoTime());
     return this;
   }
 
