@@ -53,8 +53,15 @@ public final class ShardedServiceAllocations implements ServiceAllocations {
   @Override
   public CompletionStage<List<AllocationResult>> startUp(Collection<ServiceRequest> requests) {
     List<ServiceRequest> copy = List.copyOf(requests);
-    return ask(r -> new IpOwnerEntity.StartUp(copy, r), IpOwnerEntity.StartUpReply::results);
+    // One decision and one journal event per Service: 10,000 of them take seconds, and an ask that
+    // times out is asked again (harmless, but the first answer is lost and the work done twice).
+    Duration timeout = askTimeout.plus(PER_STARTUP_REQUEST.multipliedBy(copy.size()));
+    return this.<IpOwnerEntity.StartUpReply>retry(() -> entity.ask(r -> new IpOwnerEntity.StartUp(copy, r), timeout), attempts)
+        .thenApply(IpOwnerEntity.StartUpReply::results);
   }
+
+  /** What the start-up ask's timeout grows by per Service. */
+  static final Duration PER_STARTUP_REQUEST = Duration.ofMillis(1);
 
   @Override
   public CompletionStage<Boolean> release(ServiceKey service) {

@@ -223,8 +223,12 @@ public final class AllocationController implements AutoCloseable {
         s.getMetadata().getUid() == null ? "" : s.getMetadata().getUid());
     Map<String, String> annotations = s.getMetadata().getAnnotations() == null ? Map.of() : s.getMetadata().getAnnotations();
     var lb = s.getStatus() == null ? null : s.getStatus().getLoadBalancer();
-    List<String> inStatus = lb == null || lb.getIngress() == null ? List.of()
+    List<String> shown = lb == null || lb.getIngress() == null ? List.of()
         : lb.getIngress().stream().map(i -> i.getIp()).filter(java.util.Objects::nonNull).toList();
+    // A status write already queued counts as shown: the start-up decision and the changes that
+    // arrived meanwhile answer the same addresses, and IPAllocated is recorded once, not per answer.
+    List<String> inStatus = statusWriter.requested(ServiceRequests.watcherKey(r.service()))
+        .map(ServiceStatusWriter.Assignment::ips).orElse(shown);
     AllocationOutcome out = AllocationOutcome.of(r, ref, annotations, component, java.util.Optional.of(inStatus));
     out.status().ifPresent(a -> statusWriter.write(ServiceRequests.watcherKey(r.service()), a)
         .exceptionally(e -> {
