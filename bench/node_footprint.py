@@ -9,7 +9,9 @@ Per repetition, on loopback only (127.0.0.1-5), every process started here and s
             --java-opts): allocates the N addresses, writes status, announces to the peers
   peers     BIRD 2 on 127.0.0.2 (multihop, passive), `herald bgp collect` on 127.0.0.4 and .5
             (GoBGP cannot be one: it treats a loopback NEXT_HOP as invalid and drops the routes)
-Once all three peers hold N routes and the node's resident size has settled, it reads VmRSS
+Once all three peers hold N routes, the sandbox holds everything the node writes for N Services
+(every status, one ServiceBGPStatus each, the IPAllocated and nodeAssigned Events) and the
+node's resident size has settled, it reads VmRSS
 and VmHWM of the node from /proc/PID/status, the node's heap (jstat -gc, before and after a
 full GC asked with jcmd), and the receivers' resident sizes holding the same N routes.
 
@@ -193,6 +195,22 @@ def start_collector(d, ip, port, herald):
     return p, count
 
 
+def get_json(url, path):
+    req = urllib.request.Request(url + path, headers={"Authorization": "Bearer sandbox"})
+    with urllib.request.urlopen(req, timeout=120) as r:
+        return json.load(r)
+
+
+def written(url):
+    """(Services with an address in status, ServiceBGPStatus objects, Events) in the sandbox."""
+    time.sleep(2)   # each call lists every Service: not more often than this
+    services = get_json(url, "/api/v1/services")["items"]
+    with_status = sum(1 for s in services if s.get("status", {}).get("loadBalancer", {}).get("ingress"))
+    statuses = len(get_json(url, "/apis/metallb.io/v1beta1/namespaces/metallb-system/servicebgpstatuses")["items"])
+    events = len(get_json(url, "/api/v1/events")["items"])
+    return with_status, statuses, events
+
+
 def heap_used_kb(pid):
     """Heap in use (survivors + eden + old) from jstat -gc, in KiB."""
     r = subprocess.run(["jstat", "-gc", str(pid)], capture_output=True, text=True, check=True)
@@ -238,6 +256,11 @@ def one_run(n, java_opts, keep):
         wait_for(f"{n} routes at all three peers", lambda: all(c() >= n for c in counts.values()),
                  procs=[node, bird, collector, collector2, sandbox])
         announced = time.time() - t0
+        # A node holding N Services has written everything they call for: every status, one
+        # ServiceBGPStatus each, and the IPAllocated and nodeAssigned Events.
+        wait_for("every status, ServiceBGPStatus and Event written", lambda: all(have >= want for have, want in zip(written(url), (n, n, 2 * n))),
+                 procs=[node, sandbox])
+        settled = time.time() - t0
         # Let the status writes and Events that follow the announcements finish.
         last = status_kb(node.pid, "VmRSS")
         for _ in range(60):
@@ -265,7 +288,7 @@ def one_run(n, java_opts, keep):
         heap_gc, _ = heap_used_kb(node.pid)
         rss_gc = status_kb(node.pid, "VmRSS")
         result = {
-            "n": n, "announced_s": round(announced, 1),
+            "n": n, "announced_s": round(announced, 1), "settled_s": round(settled, 1),
             "node_rss_mb": rss / 1024, "node_hwm_mb": hwm / 1024, "node_rss_after_gc_mb": rss_gc / 1024,
             # private (anonymous) vs file-backed resident pages: a class-data archive is the latter
             "node_rss_anon_mb": status_kb(node.pid, "RssAnon") / 1024,
@@ -304,7 +327,7 @@ def main():
     finally:
         stop_all()
     keys = ["node_rss_mb", "node_hwm_mb", "node_rss_after_gc_mb", "node_rss_anon_mb", "node_rss_file_mb", "node_heap_mb", "node_heap_after_gc_mb",
-            "node_metaspace_mb", "bird_rss_mb", "collector_rss_mb", "announced_s"]
+            "node_metaspace_mb", "bird_rss_mb", "collector_rss_mb", "announced_s", "settled_s"]
     opts = "bin/herald defaults" if a.java_opts is None else (a.java_opts or "the JVM's own defaults")
     print(f"\n{a.n} Services, 3 peers, {a.reps} runs, node JVM: {opts}\n")
     print("| measure | min | median |")

@@ -94,7 +94,7 @@ class AllocationThroughputBenchmark {
   }
 
   /** In windows of 2000 asks: a typed persistent actor stashes at most 4096 commands while it writes. */
-  private static void runRaw(HeraldNode node, ActorRef<Append> writer, int n, int offset) throws Exception {
+  static void runRaw(HeraldNode node, ActorRef<Append> writer, int n, int offset) throws Exception {
     for (int start = 0; start < n; start += 2000) {
       rawWindow(node, writer, Math.min(2000, n - start), offset + start);
     }

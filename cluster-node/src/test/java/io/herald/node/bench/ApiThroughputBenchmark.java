@@ -1,0 +1,197 @@
+package io.herald.node.bench;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.fabric8.kubernetes.api.model.ConfigMapBuilder;
+import io.fabric8.kubernetes.api.model.NodeBuilder;
+import io.fabric8.kubernetes.api.model.Service;
+import io.fabric8.kubernetes.api.model.ServiceBuilder;
+import io.fabric8.kubernetes.api.model.discovery.v1.EndpointSliceBuilder;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.Watch;
+import io.fabric8.kubernetes.client.Watcher;
+import io.fabric8.kubernetes.client.WatcherException;
+import io.herald.k8s.informer.ClusterInformers;
+import io.herald.k8s.sandbox.SandboxApi;
+import io.herald.node.Collector;
+import io.herald.node.HeraldNode;
+import io.herald.node.NodeSettings;
+import io.herald.node.TestNodes;
+import io.herald.node.k8s.ClusterWiring;
+import io.herald.protocol.netty.BgpTransport;
+import io.herald.protocol.types.Asn;
+import java.net.InetAddress;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import org.apache.pekko.actor.typed.ActorRef;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Not a unit test (run it with {@code -Dtest=ApiThroughputBenchmark}): N LoadBalancer Services
+ * created at once through the sandbox API while one node reads it, timed until every one shows an
+ * address in {@code status.loadBalancer.ingress}, beside the raw append rate of a single persistent
+ * actor on the node's own journal in the same run. The node announces to one loopback collector,
+ * as a node would to its router; everything shares one JVM and the machine's cores.
+ */
+class ApiThroughputBenchmark {
+  private static final int N = Integer.getInteger("herald.bench.services", 10_000);
+  /** Client threads creating the objects: a burst, as from a deployment tool. */
+  private static final int CREATORS = Integer.getInteger("herald.bench.creators", 8);
+
+  @Test
+  void measure() throws Exception {
+    Path dir = Files.createTempDirectory("herald-api-bench");
+    try (SandboxApi api = SandboxApi.start(InetAddress.getLoopbackAddress(), 0);
+        BgpTransport transport = new BgpTransport();
+        Collector router = new Collector(transport, "127.0.0.2", "127.0.0.1", Asn.of(64500), Asn.of(64501))) {
+      KubernetesClient client = api.client();
+      client.nodes().resource(new NodeBuilder().withNewMetadata().withName("node-a")
+          .addToLabels("kubernetes.io/hostname", "node-a").endMetadata().build()).create();
+      client.configMaps().inNamespace("metallb-system").resource(new ConfigMapBuilder().withNewMetadata()
+          .withName("config").withNamespace("metallb-system").endMetadata()
+          .addToData("config", """
+              peers:
+                - peer-address: 127.0.0.2
+                  peer-port: %d
+                  peer-asn: 64500
+                  my-asn: 64501
+              address-pools:
+                - name: bench
+                  protocol: bgp
+                  addresses: [10.0.0.0/16]
+              """.formatted(router.port)).build()).create();
+      for (int k = 0; k < 50; k++) {
+        client.namespaces().resource(new io.fabric8.kubernetes.api.model.NamespaceBuilder().withNewMetadata()
+            .withName("ns-" + k).endMetadata().build()).create();
+      }
+      HeraldNode node = HeraldNode.start(TestNodes.settings("node-a", TestNodes.freePort(), List.of(),
+          new NodeSettings.Journal.H2(dir.resolve("journal")), Duration.ZERO),
+          TestNodes.config(TestNodes.ONE_POOL), TestNodes.FAST);
+      ClusterWiring wiring = null;
+      try {
+        ActorRef<AllocationThroughputBenchmark.Append> writer = node.system().systemActorOf(
+            new AllocationThroughputBenchmark.Raw(org.apache.pekko.persistence.typed.PersistenceId.ofUniqueId("raw-bench")),
+            "raw-bench", org.apache.pekko.actor.typed.Props.empty());
+        AllocationThroughputBenchmark.runRaw(node, writer, 200, 0);
+        long r0 = System.nanoTime();
+        AllocationThroughputBenchmark.runRaw(node, writer, N, 1000);
+        double rawSeconds = (System.nanoTime() - r0) / 1e9;
+        System.out.printf("raw journal append:         %d events in %.2f s = %.0f/s%n", N, rawSeconds, N / rawSeconds);
+
+        Set<String> withStatus = ConcurrentHashMap.newKeySet();
+        Watch watch = client.services().inAnyNamespace().watch(new Watcher<>() {
+          @Override
+          public void eventReceived(Action action, Service s) {
+            var lb = s.getStatus() == null ? null : s.getStatus().getLoadBalancer();
+            if (lb != null && lb.getIngress() != null && !lb.getIngress().isEmpty()) {
+              withStatus.add(s.getMetadata().getNamespace() + "/" + s.getMetadata().getName());
+            }
+          }
+
+          @Override
+          public void onClose(WatcherException cause) {}
+        });
+
+        // 1. N Services the node sees at once: in the API before the node reads it.
+        double filled = create(client, 0, N);
+        System.out.printf("sandbox filled:             %d Services and EndpointSlices in %.2f s (no node reading)%n", N, filled);
+        var before = api.requests();
+        long t0 = System.nanoTime();
+        wiring = ClusterWiring.start(node, client, new ClusterInformers.Settings("metallb-system", Duration.ofSeconds(120)));
+        double syncedSeconds = (System.nanoTime() - t0) / 1e9;
+        await(withStatus, N);
+        double statusSeconds = (System.nanoTime() - t0) / 1e9;
+        await(router.routes, N);
+        double routedSeconds = (System.nanoTime() - t0) / 1e9;
+        System.out.printf("seen at once, all with status: %.2f s after the informers started (synced after %.2f s) = %.0f/s (%.0f%% of raw)%n",
+            statusSeconds, syncedSeconds, N / statusSeconds, 100 * rawSeconds / statusSeconds);
+        System.out.printf("seen at once, all routed:      %.2f s = %.0f/s%n", routedSeconds, N / routedSeconds);
+        settle();
+        requests(before, api.requests(), N);
+        var reasons = new java.util.TreeMap<String, Integer>();
+        for (var e : client.v1().events().inAnyNamespace().list().getItems()) {
+          reasons.merge(e.getReason() + " (" + e.getSource().getComponent() + ")", 1, Integer::sum);
+        }
+        System.out.println("  Events by reason: " + reasons);
+
+        // 2. N more created while the node runs, as fast as the API takes them.
+        long t1 = System.nanoTime();
+        double created = create(client, N, N);
+        await(withStatus, 2 * N);
+        double burstStatus = (System.nanoTime() - t1) / 1e9;
+        await(router.routes, 2 * N);
+        double burstRouted = (System.nanoTime() - t1) / 1e9;
+        System.out.printf("created while running:      %d in %.2f s; all with status %.2f s, routed %.2f s after the first create = %.0f/s (%.0f%% of raw)%n",
+            N, created, burstStatus, burstRouted, N / burstStatus, 100 * rawSeconds / burstStatus);
+        watch.close();
+        assertThat(withStatus).hasSize(2 * N);
+        assertThat(router.routes).hasSize(2 * N);
+      } finally {
+        node.stop().toCompletableFuture().get(60, TimeUnit.SECONDS);
+        if (wiring != null) wiring.close();
+        TestNodes.awaitH2Closed(dir);
+      }
+    }
+  }
+
+  /** Creates Services {@code from}..{@code from+n-1}, each with a ready endpoint on node-a, by {@link #CREATORS} threads; seconds taken. */
+  private static double create(KubernetesClient client, int from, int n) throws Exception {
+    long t0 = System.nanoTime();
+    ExecutorService creators = Executors.newFixedThreadPool(CREATORS);
+    try {
+      List<Future<?>> done = new ArrayList<>();
+      for (int i = from; i < from + n; i++) {
+        String ns = "ns-" + (i % 50);
+        String name = String.format("svc-%05d", i);
+        int host = i;
+        done.add(creators.submit(() -> {
+          client.services().inNamespace(ns).resource(new ServiceBuilder().withNewMetadata().withName(name)
+              .withNamespace(ns).addToLabels("app", name).endMetadata().withNewSpec().withType("LoadBalancer")
+              .withExternalTrafficPolicy("Cluster").addToSelector("app", name)
+              .addNewPort().withName("http").withProtocol("TCP").withPort(80).endPort().endSpec().build()).create();
+          client.discovery().v1().endpointSlices().inNamespace(ns).resource(new EndpointSliceBuilder().withNewMetadata()
+              .withName(name + "-1").withNamespace(ns).addToLabels("kubernetes.io/service-name", name).endMetadata()
+              .withAddressType("IPv4").addNewEndpoint()
+              .withAddresses("10." + (200 + (host >> 16)) + "." + ((host >> 8) & 255) + "." + (host & 255)).withNodeName("node-a")
+              .withNewConditions().withReady(true).endConditions().endEndpoint()
+              .addNewPort().withName("http").withPort(8080).withProtocol("TCP").endPort().build()).create();
+        }));
+      }
+      for (Future<?> f : done) f.get(600, TimeUnit.SECONDS);
+    } finally {
+      creators.shutdown();
+    }
+    return (System.nanoTime() - t0) / 1e9;
+  }
+
+  private static void await(Set<String> set, int n) throws InterruptedException {
+    long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(15);
+    while (set.size() < n && System.nanoTime() < deadline) Thread.sleep(20);
+  }
+
+  private static void await(java.util.Map<?, ?> map, int n) throws InterruptedException {
+    long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(15);
+    while (map.size() < n && System.nanoTime() < deadline) Thread.sleep(20);
+  }
+
+  /** Lets the writes that follow the status (Events, BGP status objects) finish before counting. */
+  private static void settle() throws InterruptedException {
+    Thread.sleep(Long.getLong("herald.bench.settle-ms", 10_000));
+  }
+
+  private static void requests(java.util.Map<String, Long> before, java.util.Map<String, Long> after, int n) {
+    after.forEach((what, count) -> {
+      long d = count - before.getOrDefault(what, 0L);
+      if (d > 0) System.out.printf("  API requests %-36s %8d  %.2f per Service%n", what, d, (double) d / n);
+    });
+  }
+}
