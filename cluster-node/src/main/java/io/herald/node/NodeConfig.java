@@ -44,7 +44,7 @@ public final class NodeConfig {
     if (s.journal() instanceof NodeSettings.Journal.H2 h2) {
       String path = h2.file().toAbsolutePath().normalize().toString();
       m.put(DB + "profile", "slick.jdbc.H2Profile$");
-      m.put(DB + "db.url", "jdbc:h2:file:" + path + ";DB_CLOSE_DELAY=-1;AUTO_SERVER=TRUE");
+      m.put(DB + "db.url", "jdbc:h2:file:" + path + ";DB_CLOSE_DELAY=-1;AUTO_SERVER=TRUE;CACHE_SIZE=" + H2_CACHE_KB);
       m.put(DB + "db.driver", "org.h2.Driver");
       m.put(DB + "db.user", "sa");
     } else if (s.journal() instanceof NodeSettings.Journal.Postgres pg) {
@@ -58,6 +58,11 @@ public final class NodeConfig {
   }
 
   private static final String DB = "pekko-persistence-jdbc.shared-databases.slick.";
+  /**
+   * H2's page cache in KiB (its default is 16 MiB). The journal is appended to and read back
+   * once at start-up; a node's heap is better spent elsewhere.
+   */
+  static final int H2_CACHE_KB = 4096;
 
   /** {@code pekko://herald@HOST:PORT}. */
   public static String address(InetSocketAddress a) {
