@@ -321,11 +321,45 @@ public final class Demo implements AutoCloseable {
     return new InetSocketAddress(InetAddress.getLoopbackAddress(), port);
   }
 
+  /**
+   * A free port below the kernel's ephemeral range: a port the kernel picked for us (bind to 0)
+   * comes from that range, and between our closing it and a node binding it, an outgoing
+   * connection of an earlier node (to the API, to a seed) can be given the same port.
+   */
   private static int freePort() {
+    int start = 20_000 + java.util.concurrent.ThreadLocalRandom.current().nextInt(10_000);
+    int limit = ephemeralLow();
+    for (int port = start; port < limit; port++) {
+      if (!usedPorts.contains(port) && bindable(port)) {
+        usedPorts.add(port);
+        return port;
+      }
+    }
     try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
       return s.getLocalPort();
     } catch (IOException e) {
       throw new UncheckedIOException(e);
+    }
+  }
+
+  /** Ports handed out by {@link #freePort()} in this run, not yet bound by their user. */
+  private static final java.util.Set<Integer> usedPorts = java.util.concurrent.ConcurrentHashMap.newKeySet();
+
+  private static boolean bindable(int port) {
+    try (ServerSocket s = new ServerSocket(port, 1, InetAddress.getLoopbackAddress())) {
+      return true;
+    } catch (IOException e) {
+      return false;
+    }
+  }
+
+  /** The first port of the ephemeral range (net.ipv4.ip_local_port_range), 32768 if unknown. */
+  private static int ephemeralLow() {
+    try {
+      String range = java.nio.file.Files.readString(java.nio.file.Path.of("/proc/sys/net/ipv4/ip_local_port_range")).trim();
+      return Integer.parseInt(range.split("\\s+")[0]);
+    } catch (IOException | RuntimeException e) {
+      return 32_768;
     }
   }
 }
