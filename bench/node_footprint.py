@@ -10,8 +10,8 @@ Per repetition, on loopback only (127.0.0.1-5), every process started here and s
   peers     BIRD 2 on 127.0.0.2 (multihop, passive), `herald bgp collect` on 127.0.0.4 and .5
             (GoBGP cannot be one: it treats a loopback NEXT_HOP as invalid and drops the routes)
 Once all three peers hold N routes, the sandbox holds everything the node writes for N Services
-(every status, one ServiceBGPStatus each, the IPAllocated and nodeAssigned Events) and the
-node's resident size has settled, it reads VmRSS
+(every status, one ServiceBGPStatus each, the IPAllocated and nodeAssigned Events), and the node
+has then been quiet for --hold seconds (30) and its resident size has settled, it reads VmRSS
 and VmHWM of the node from /proc/PID/status, the node's heap (jstat -gc, before and after a
 full GC asked with jcmd), and the receivers' resident sizes holding the same N routes.
 
@@ -219,7 +219,15 @@ def heap_used_kb(pid):
     return g["S0U"] + g["S1U"] + g["EU"] + g["OU"], g.get("MU", 0.0)
 
 
-def one_run(n, java_opts, keep):
+def heap_committed_kb(pid):
+    """Heap committed (both survivors, eden, old) from jstat -gc, in KiB."""
+    r = subprocess.run(["jstat", "-gc", str(pid)], capture_output=True, text=True, check=True)
+    names, values = r.stdout.split("\n")[0].split(), r.stdout.split("\n")[1].split()
+    g = {k: float(v) for k, v in zip(names, values) if v != "-"}
+    return g["S0C"] + g["S1C"] + g["EC"] + g["OC"]
+
+
+def one_run(n, java_opts, keep, hold):
     d = tempfile.mkdtemp(prefix="herald-footprint-")
     herald = os.path.join(ROOT, "bin", "herald")
     try:
@@ -261,6 +269,8 @@ def one_run(n, java_opts, keep):
         wait_for("every status, ServiceBGPStatus and Event written", lambda: all(have >= want for have, want in zip(written(url), (n, n, 2 * n))),
                  procs=[node, sandbox])
         settled = time.time() - t0
+        # A node holding N Services, not one finishing a burst: quiet for a while.
+        time.sleep(hold)
         # Let the status writes and Events that follow the announcements finish.
         last = status_kb(node.pid, "VmRSS")
         for _ in range(60):
@@ -271,6 +281,7 @@ def one_run(n, java_opts, keep):
             last = now
         rss, hwm = status_kb(node.pid, "VmRSS"), status_kb(node.pid, "VmHWM")
         heap, meta = heap_used_kb(node.pid)
+        heap_committed = heap_committed_kb(node.pid)
         if java_opts and "NativeMemoryTracking" in java_opts:
             nmt = subprocess.run(["jcmd", str(node.pid), "VM.native_memory", "summary"], capture_output=True, text=True)
             os.makedirs(os.path.join(ROOT, "bench", "results"), exist_ok=True)
@@ -293,7 +304,7 @@ def one_run(n, java_opts, keep):
             # private (anonymous) vs file-backed resident pages: a class-data archive is the latter
             "node_rss_anon_mb": status_kb(node.pid, "RssAnon") / 1024,
             "node_rss_file_mb": status_kb(node.pid, "RssFile") / 1024,
-            "node_heap_mb": heap / 1024, "node_heap_after_gc_mb": heap_gc / 1024, "node_metaspace_mb": meta / 1024,
+            "node_heap_mb": heap / 1024, "node_heap_committed_mb": heap_committed / 1024, "node_heap_after_gc_mb": heap_gc / 1024, "node_metaspace_mb": meta / 1024,
             "bird_rss_mb": status_kb(bird.pid, "VmRSS") / 1024,
             "collector_rss_mb": status_kb(collector.pid, "VmRSS") / 1024,
             "routes": {k: c() for k, c in counts.items()},
@@ -317,11 +328,13 @@ def main():
     ap.add_argument("--java-opts", default=None,
                     help="JVM options for the node in place of bin/herald's defaults ('' for the JVM's own)")
     ap.add_argument("--keep", action="store_true", help="keep the work directories (logs)")
+    ap.add_argument("--hold", type=int, default=30,
+                    help="seconds the node stays quiet after its last write before it is measured")
     a = ap.parse_args()
     results = []
     try:
         for r in range(a.reps):
-            res = one_run(a.n, a.java_opts, a.keep)
+            res = one_run(a.n, a.java_opts, a.keep, a.hold)
             results.append(res)
             log(f"run {r + 1}: " + json.dumps(res))
     finally:
