@@ -17,6 +17,7 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.TreeMap;
 import java.util.TreeSet;
@@ -45,11 +46,28 @@ public final class NodeAnnouncements extends AbstractBehavior<NodeAnnouncements.
 
   public sealed interface Command {}
 
-  /** The complete desired announcement set of this node, replacing the previous one. */
-  public record SetDesired(List<ServiceAnnouncement> services) implements Command {
+  /**
+   * The complete desired announcement set of this node, replacing the previous one.
+   *
+   * @param applied told once this set was planned, or replaced by a newer one before it was: a
+   *     sender that waits for it before sending the next set copies the whole set only as often
+   *     as it is planned
+   */
+  public record SetDesired(List<ServiceAnnouncement> services, Optional<ActorRef<DesiredApplied>> applied)
+      implements Command {
     public SetDesired {
       services = List.copyOf(services);
+      Objects.requireNonNull(applied, "applied");
     }
+
+    public SetDesired(List<ServiceAnnouncement> services) {
+      this(services, Optional.empty());
+    }
+  }
+
+  /** The reply to a {@link SetDesired} that asked for one. */
+  public enum DesiredApplied {
+    INSTANCE
   }
 
   /** A new valid configuration: peers and advertisements. */
@@ -136,6 +154,7 @@ public final class NodeAnnouncements extends AbstractBehavior<NodeAnnouncements.
   private Map<io.herald.allocator.pool.ServiceKey, ServiceAnnouncement> desired = Map.of();
   /** The newest set not yet applied; null when none is waiting (then no ApplyDesired is queued). */
   private List<ServiceAnnouncement> pendingDesired;
+  private Optional<ActorRef<DesiredApplied>> pendingApplied = Optional.empty();
   /** Planning takes at most a quarter of a core during a burst of sets (see {@link DutyCycle}). */
   private final DutyCycle planning = new DutyCycle(0.25);
   private final Map<String, Session> sessions = new LinkedHashMap<>();
@@ -193,6 +212,7 @@ public final class NodeAnnouncements extends AbstractBehavior<NodeAnnouncements.
    */
   private Behavior<Command> onSetDesired(SetDesired m) {
     if (draining) {
+      m.applied().ifPresent(r -> r.tell(DesiredApplied.INSTANCE));
       return this;
     }
     if (pendingDesired == null) {
@@ -204,12 +224,18 @@ public final class NodeAnnouncements extends AbstractBehavior<NodeAnnouncements.
       }
     }
     pendingDesired = m.services();
+    // A replaced set counts as applied: its sender's newer set is the one that matters.
+    pendingApplied.ifPresent(r -> r.tell(DesiredApplied.INSTANCE));
+    pendingApplied = m.applied();
     return this;
   }
 
   private Behavior<Command> onApplyDesired() {
     List<ServiceAnnouncement> services = pendingDesired;
     pendingDesired = null;
+    Optional<ActorRef<DesiredApplied>> applied = pendingApplied;
+    pendingApplied = Optional.empty();
+    applied.ifPresent(r -> r.tell(DesiredApplied.INSTANCE));
     if (draining || services == null) {
       return this;
     }

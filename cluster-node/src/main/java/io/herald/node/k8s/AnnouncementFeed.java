@@ -42,7 +42,7 @@ import org.apache.pekko.actor.typed.javadsl.Behaviors;
  */
 public final class AnnouncementFeed {
 
-  public sealed interface Command permits Decided, ServiceChanged, NodesChanged, Flush {}
+  public sealed interface Command permits Decided, ServiceChanged, NodesChanged, Flush, DesiredApplied {}
 
   /** The watcher published a new decision. */
   public record Decided(ServiceDecision decision) implements Command {}
@@ -59,8 +59,19 @@ public final class AnnouncementFeed {
     INSTANCE
   }
 
+  /**
+   * The announcer planned the last set sent (or replaced it). Until then no new set is sent: the
+   * set is copied whole, so copying one per Flush during a burst would cost as much as planning
+   * and be thrown away by the announcer, which plans only the newest.
+   */
+  private enum DesiredApplied implements Command {
+    INSTANCE
+  }
+
   private static final int DESIRED = 0;
   private static final int LAYER2 = 1;
+  private static final int FLUSH_QUEUED = 0;
+  private static final int SENT = 1;
 
   public enum NodesChanged implements Command {
     INSTANCE
@@ -130,16 +141,34 @@ public final class AnnouncementFeed {
       // first change queues a Flush behind the decisions already in the mailbox, so an idle feed
       // answers one decision at once and a burst costs one set, not one per decision.
       boolean[] dirty = new boolean[2];
+      // [FLUSH_QUEUED] a Flush is in the mailbox; [SENT] a set is with the announcer, not yet applied.
+      boolean[] state = new boolean[2];
+      ActorRef<NodeAnnouncements.DesiredApplied> applied =
+          ctx.messageAdapter(NodeAnnouncements.DesiredApplied.class, a -> DesiredApplied.INSTANCE);
+      Runnable flushSoon = () -> {
+        if (!state[FLUSH_QUEUED]) ctx.getSelf().tell(Flush.INSTANCE);
+        state[FLUSH_QUEUED] = true;
+      };
       IntConsumer changed = which -> {
-        if (!dirty[DESIRED] && !dirty[LAYER2]) ctx.getSelf().tell(Flush.INSTANCE);
         dirty[which] = true;
+        flushSoon.run();
       };
       return Behaviors.receive(Command.class)
           .onMessageEquals(Flush.INSTANCE, () -> {
-            if (dirty[DESIRED]) announcements.tell(new NodeAnnouncements.SetDesired(List.copyOf(desired.values())));
+            state[FLUSH_QUEUED] = false;
+            if (dirty[DESIRED] && !state[SENT]) {
+              announcements.tell(new NodeAnnouncements.SetDesired(List.copyOf(desired.values()), Optional.of(applied)));
+              state[SENT] = true;
+              dirty[DESIRED] = false;
+            }
             if (dirty[LAYER2]) layer2.accept(ownedIps(owned.values()));
-            dirty[DESIRED] = false;
             dirty[LAYER2] = false;
+            return Behaviors.same();
+          })
+          .onMessageEquals(DesiredApplied.INSTANCE, () -> {
+            state[SENT] = false;
+            // Changes that came while the set was planned: one set with all of them.
+            if (dirty[DESIRED]) flushSoon.run();
             return Behaviors.same();
           })
           .onMessage(Decided.class, m -> {

@@ -168,4 +168,19 @@ class NodeAnnouncementsLoopbackTest {
     }
     return -1;
   }
+
+  @Test
+  void aSetSentWithAReplyIsAnsweredOncePlannedOrReplaced() throws Exception {
+    Collector r1 = collector("127.0.0.2");
+    var node = node(RoutePlannerTest.config(r1.port, 1));
+    var first = testKit.<NodeAnnouncements.DesiredApplied>createTestProbe();
+    var second = testKit.<NodeAnnouncements.DesiredApplied>createTestProbe();
+    node.tell(new NodeAnnouncements.SetDesired(List.of(svc("web", "private", "192.0.2.5")), Optional.of(first.ref())));
+    node.tell(new NodeAnnouncements.SetDesired(List.of(svc("web", "private", "192.0.2.5"), svc("db", "private", "192.0.2.6")),
+        Optional.of(second.ref())));
+    // Both are answered, whether the first was planned or replaced by the second.
+    first.expectMessage(NodeAnnouncements.DesiredApplied.INSTANCE);
+    second.expectMessage(NodeAnnouncements.DesiredApplied.INSTANCE);
+    Collector.await("the newest set's 2 routes", () -> r1.routes.size() == 2);
+  }
 }
