@@ -124,6 +124,7 @@ class ApiThroughputBenchmark {
         System.out.println("  Events by reason: " + reasons);
 
         // 2. N more created while the node runs, as fast as the API takes them.
+        if (!Boolean.parseBoolean(System.getProperty("herald.bench.burst", "true"))) return;
         long t1 = System.nanoTime();
         double created = create(client, N, N);
         await(withStatus, 2 * N);
@@ -174,8 +175,17 @@ class ApiThroughputBenchmark {
   }
 
   private static void await(Set<String> set, int n) throws InterruptedException {
-    long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(15);
-    while (set.size() < n && System.nanoTime() < deadline) Thread.sleep(20);
+    long start = System.nanoTime();
+    long deadline = start + TimeUnit.MINUTES.toNanos(15);
+    long nextReport = start + TimeUnit.SECONDS.toNanos(10);
+    while (set.size() < n && System.nanoTime() < deadline) {
+      Thread.sleep(20);
+      if (System.nanoTime() > nextReport) {
+        // The curve shows whether the rate is steady or stalls (an ask timing out, a queue draining).
+        System.out.printf("  %3.0f s: %d with status%n", (System.nanoTime() - start) / 1e9, set.size());
+        nextReport += TimeUnit.SECONDS.toNanos(10);
+      }
+    }
   }
 
   private static void await(java.util.Map<?, ?> map, int n) throws InterruptedException {
