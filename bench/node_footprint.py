@@ -211,19 +211,22 @@ def written(url):
     return with_status, statuses, events
 
 
-def heap_used_kb(pid):
-    """Heap in use (survivors + eden + old) from jstat -gc, in KiB."""
+def jstat_gc(pid):
+    """The columns of `jstat -gc` (capacities *C and use *U of each space), in KiB."""
     r = subprocess.run(["jstat", "-gc", str(pid)], capture_output=True, text=True, check=True)
     names, values = r.stdout.split("\n")[0].split(), r.stdout.split("\n")[1].split()
-    g = {k: float(v) for k, v in zip(names, values) if v != "-"}
+    return {k: float(v) for k, v in zip(names, values) if v != "-"}
+
+
+def heap_used_kb(pid):
+    """Heap in use (survivors + eden + old) and metaspace in use, in KiB."""
+    g = jstat_gc(pid)
     return g["S0U"] + g["S1U"] + g["EU"] + g["OU"], g.get("MU", 0.0)
 
 
 def heap_committed_kb(pid):
-    """Heap committed (both survivors, eden, old) from jstat -gc, in KiB."""
-    r = subprocess.run(["jstat", "-gc", str(pid)], capture_output=True, text=True, check=True)
-    names, values = r.stdout.split("\n")[0].split(), r.stdout.split("\n")[1].split()
-    g = {k: float(v) for k, v in zip(names, values) if v != "-"}
+    """Heap committed (both survivors, eden, old), in KiB."""
+    g = jstat_gc(pid)
     return g["S0C"] + g["S1C"] + g["EC"] + g["OC"]
 
 
@@ -269,9 +272,9 @@ def one_run(n, java_opts, keep, hold):
         wait_for("every status, ServiceBGPStatus and Event written", lambda: all(have >= want for have, want in zip(written(url), (n, n, 2 * n))),
                  procs=[node, sandbox])
         settled = time.time() - t0
-        # A node holding N Services, not one finishing a burst: quiet for a while.
+        # A node holding N Services, not one finishing a burst: quiet for a while, then until its
+        # resident size has settled.
         time.sleep(hold)
-        # Let the status writes and Events that follow the announcements finish.
         last = status_kb(node.pid, "VmRSS")
         for _ in range(60):
             time.sleep(2)
@@ -339,7 +342,7 @@ def main():
             log(f"run {r + 1}: " + json.dumps(res))
     finally:
         stop_all()
-    keys = ["node_rss_mb", "node_hwm_mb", "node_rss_after_gc_mb", "node_rss_anon_mb", "node_rss_file_mb", "node_heap_mb", "node_heap_after_gc_mb",
+    keys = ["node_rss_mb", "node_hwm_mb", "node_rss_after_gc_mb", "node_rss_anon_mb", "node_rss_file_mb", "node_heap_mb", "node_heap_committed_mb", "node_heap_after_gc_mb",
             "node_metaspace_mb", "bird_rss_mb", "collector_rss_mb", "announced_s", "settled_s"]
     opts = "bin/herald defaults" if a.java_opts is None else (a.java_opts or "the JVM's own defaults")
     print(f"\n{a.n} Services, 3 peers, {a.reps} runs, node JVM: {opts}\n")

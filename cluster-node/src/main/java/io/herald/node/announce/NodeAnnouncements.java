@@ -49,9 +49,9 @@ public final class NodeAnnouncements extends AbstractBehavior<NodeAnnouncements.
   /**
    * The complete desired announcement set of this node, replacing the previous one.
    *
-   * @param applied told once this set was planned, or replaced by a newer one before it was: a
-   *     sender that waits for it before sending the next set copies the whole set only as often
-   *     as it is planned
+   * @param applied told when this set is taken up to be planned, or replaced by a newer one before
+   *     it was: a sender that waits for it before sending the next set copies the whole set only
+   *     as often as it is planned
    */
   public record SetDesired(List<ServiceAnnouncement> services, Optional<ActorRef<DesiredApplied>> applied)
       implements Command {

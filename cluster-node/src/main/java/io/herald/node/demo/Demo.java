@@ -321,6 +321,9 @@ public final class Demo implements AutoCloseable {
     return new InetSocketAddress(InetAddress.getLoopbackAddress(), port);
   }
 
+  /** Ports handed out by {@link #freePort()} in this run, not yet bound by their user. */
+  private static final java.util.Set<Integer> usedPorts = java.util.concurrent.ConcurrentHashMap.newKeySet();
+
   /**
    * A free port below the kernel's ephemeral range: a port the kernel picked for us (bind to 0)
    * comes from that range, and between our closing it and a node binding it, an outgoing
@@ -341,9 +344,6 @@ public final class Demo implements AutoCloseable {
       throw new UncheckedIOException(e);
     }
   }
-
-  /** Ports handed out by {@link #freePort()} in this run, not yet bound by their user. */
-  private static final java.util.Set<Integer> usedPorts = java.util.concurrent.ConcurrentHashMap.newKeySet();
 
   private static boolean bindable(int port) {
     try (ServerSocket s = new ServerSocket(port, 1, InetAddress.getLoopbackAddress())) {

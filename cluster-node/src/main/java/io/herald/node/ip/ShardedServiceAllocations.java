@@ -55,9 +55,8 @@ public final class ShardedServiceAllocations implements ServiceAllocations {
     List<ServiceRequest> copy = List.copyOf(requests);
     // One decision and one journal event per Service: 10,000 of them take seconds, and an ask that
     // times out is asked again (harmless, but the first answer is lost and the work done twice).
-    Duration timeout = askTimeout.plus(PER_STARTUP_REQUEST.multipliedBy(copy.size()));
-    return this.<IpOwnerEntity.StartUpReply>retry(() -> entity.ask(r -> new IpOwnerEntity.StartUp(copy, r), timeout), attempts)
-        .thenApply(IpOwnerEntity.StartUpReply::results);
+    return ask(r -> new IpOwnerEntity.StartUp(copy, r), IpOwnerEntity.StartUpReply::results,
+        askTimeout.plus(PER_STARTUP_REQUEST.multipliedBy(copy.size())));
   }
 
   /** What the start-up ask's timeout grows by per Service. */
@@ -80,7 +79,12 @@ public final class ShardedServiceAllocations implements ServiceAllocations {
 
   private <R, T> CompletionStage<T> ask(
       Function<ActorRef<R>, IpOwnerEntity.Command> command, Function<R, T> unwrap) {
-    return retry(() -> entity.ask(command::apply, askTimeout), attempts).thenApply(unwrap);
+    return ask(command, unwrap, askTimeout);
+  }
+
+  private <R, T> CompletionStage<T> ask(
+      Function<ActorRef<R>, IpOwnerEntity.Command> command, Function<R, T> unwrap, Duration timeout) {
+    return retry(() -> entity.ask(command::apply, timeout), attempts).thenApply(unwrap);
   }
 
   private <R> CompletionStage<R> retry(Supplier<CompletionStage<R>> call, int left) {

@@ -51,6 +51,10 @@ public final class AnnouncementFeed {
   public record ServiceChanged(ServiceKey key) implements Command {}
 
   /** A Node changed: this node's labels may have. */
+  public enum NodesChanged implements Command {
+    INSTANCE
+  }
+
   /**
    * Hands the desired set on once the decisions already queued are in: a burst (a start-up, a
    * resync) becomes one set instead of one copy of the whole set per Service.
@@ -60,9 +64,9 @@ public final class AnnouncementFeed {
   }
 
   /**
-   * The announcer planned the last set sent (or replaced it). Until then no new set is sent: the
-   * set is copied whole, so copying one per Flush during a burst would cost as much as planning
-   * and be thrown away by the announcer, which plans only the newest.
+   * The announcer took up the last set sent to plan it (or replaced it). Until then no new set is
+   * sent: the set is copied whole, so copying one per Flush during a burst would cost as much as
+   * planning and be thrown away by the announcer, which plans only the newest.
    */
   private enum DesiredApplied implements Command {
     INSTANCE
@@ -72,10 +76,6 @@ public final class AnnouncementFeed {
   private static final int LAYER2 = 1;
   private static final int FLUSH_QUEUED = 0;
   private static final int SENT = 1;
-
-  public enum NodesChanged implements Command {
-    INSTANCE
-  }
 
   private AnnouncementFeed() {}
 

@@ -88,7 +88,7 @@ class ApiThroughputBenchmark {
         System.out.printf("raw journal append:         %d events in %.2f s = %.0f/s%n", N, rawSeconds, N / rawSeconds);
 
         Set<String> withStatus = ConcurrentHashMap.newKeySet();
-        Watch watch = client.services().inAnyNamespace().watch(new Watcher<>() {
+        try (Watch watch = client.services().inAnyNamespace().watch(new Watcher<>() {
           @Override
           public void eventReceived(Action action, Service s) {
             var lb = s.getStatus() == null ? null : s.getStatus().getLoadBalancer();
@@ -99,43 +99,43 @@ class ApiThroughputBenchmark {
 
           @Override
           public void onClose(WatcherException cause) {}
-        });
+        })) {
+          // 1. N Services the node sees at once: in the API before the node reads it.
+          double filled = create(client, 0, N);
+          System.out.printf("sandbox filled:             %d Services and EndpointSlices in %.2f s (no node reading)%n", N, filled);
+          var before = api.requests();
+          long t0 = System.nanoTime();
+          wiring = ClusterWiring.start(node, client, new ClusterInformers.Settings("metallb-system", Duration.ofSeconds(120)));
+          double syncedSeconds = (System.nanoTime() - t0) / 1e9;
+          await(withStatus::size, N);
+          double statusSeconds = (System.nanoTime() - t0) / 1e9;
+          await(router.routes::size, N);
+          assertThat(withStatus).hasSize(N);
+          double routedSeconds = (System.nanoTime() - t0) / 1e9;
+          System.out.printf("seen at once, all with status: %.2f s after the informers started (synced after %.2f s) = %.0f/s (%.0f%% of raw)%n",
+              statusSeconds, syncedSeconds, N / statusSeconds, 100 * rawSeconds / statusSeconds);
+          System.out.printf("seen at once, all routed:      %.2f s = %.0f/s%n", routedSeconds, N / routedSeconds);
+          settle();
+          requests(before, api.requests(), N);
+          var reasons = new java.util.TreeMap<String, Integer>();
+          for (var e : client.v1().events().inAnyNamespace().list().getItems()) {
+            reasons.merge(e.getReason() + " (" + e.getSource().getComponent() + ")", 1, Integer::sum);
+          }
+          System.out.println("  Events by reason: " + reasons);
 
-        // 1. N Services the node sees at once: in the API before the node reads it.
-        double filled = create(client, 0, N);
-        System.out.printf("sandbox filled:             %d Services and EndpointSlices in %.2f s (no node reading)%n", N, filled);
-        var before = api.requests();
-        long t0 = System.nanoTime();
-        wiring = ClusterWiring.start(node, client, new ClusterInformers.Settings("metallb-system", Duration.ofSeconds(120)));
-        double syncedSeconds = (System.nanoTime() - t0) / 1e9;
-        await(withStatus, N);
-        double statusSeconds = (System.nanoTime() - t0) / 1e9;
-        await(router.routes, N);
-        double routedSeconds = (System.nanoTime() - t0) / 1e9;
-        System.out.printf("seen at once, all with status: %.2f s after the informers started (synced after %.2f s) = %.0f/s (%.0f%% of raw)%n",
-            statusSeconds, syncedSeconds, N / statusSeconds, 100 * rawSeconds / statusSeconds);
-        System.out.printf("seen at once, all routed:      %.2f s = %.0f/s%n", routedSeconds, N / routedSeconds);
-        settle();
-        requests(before, api.requests(), N);
-        var reasons = new java.util.TreeMap<String, Integer>();
-        for (var e : client.v1().events().inAnyNamespace().list().getItems()) {
-          reasons.merge(e.getReason() + " (" + e.getSource().getComponent() + ")", 1, Integer::sum);
+          // 2. N more created while the node runs, as fast as the API takes them.
+          if (!Boolean.parseBoolean(System.getProperty("herald.bench.burst", "true"))) return;
+          long t1 = System.nanoTime();
+          double created = create(client, N, N);
+          await(withStatus::size, 2 * N);
+          double burstStatus = (System.nanoTime() - t1) / 1e9;
+          await(router.routes::size, 2 * N);
+          double burstRouted = (System.nanoTime() - t1) / 1e9;
+          System.out.printf("created while running:      %d in %.2f s; all with status %.2f s, routed %.2f s after the first create = %.0f/s (%.0f%% of raw)%n",
+              N, created, burstStatus, burstRouted, N / burstStatus, 100 * rawSeconds / burstStatus);
+          assertThat(withStatus).hasSize(2 * N);
+          assertThat(router.routes).hasSize(2 * N);
         }
-        System.out.println("  Events by reason: " + reasons);
-
-        // 2. N more created while the node runs, as fast as the API takes them.
-        if (!Boolean.parseBoolean(System.getProperty("herald.bench.burst", "true"))) return;
-        long t1 = System.nanoTime();
-        double created = create(client, N, N);
-        await(withStatus, 2 * N);
-        double burstStatus = (System.nanoTime() - t1) / 1e9;
-        await(router.routes, 2 * N);
-        double burstRouted = (System.nanoTime() - t1) / 1e9;
-        System.out.printf("created while running:      %d in %.2f s; all with status %.2f s, routed %.2f s after the first create = %.0f/s (%.0f%% of raw)%n",
-            N, created, burstStatus, burstRouted, N / burstStatus, 100 * rawSeconds / burstStatus);
-        watch.close();
-        assertThat(withStatus).hasSize(2 * N);
-        assertThat(router.routes).hasSize(2 * N);
       } finally {
         node.stop().toCompletableFuture().get(60, TimeUnit.SECONDS);
         if (wiring != null) wiring.close();
@@ -174,23 +174,19 @@ class ApiThroughputBenchmark {
     return (System.nanoTime() - t0) / 1e9;
   }
 
-  private static void await(Set<String> set, int n) throws InterruptedException {
+  /** Waits until {@code size} reaches {@code n} (at most 15 minutes), printing it every 10 s. */
+  private static void await(java.util.function.IntSupplier size, int n) throws InterruptedException {
     long start = System.nanoTime();
     long deadline = start + TimeUnit.MINUTES.toNanos(15);
     long nextReport = start + TimeUnit.SECONDS.toNanos(10);
-    while (set.size() < n && System.nanoTime() < deadline) {
+    while (size.getAsInt() < n && System.nanoTime() < deadline) {
       Thread.sleep(20);
       if (System.nanoTime() > nextReport) {
         // The curve shows whether the rate is steady or stalls (an ask timing out, a queue draining).
-        System.out.printf("  %3.0f s: %d with status%n", (System.nanoTime() - start) / 1e9, set.size());
+        System.out.printf("  %3.0f s: %d of %d%n", (System.nanoTime() - start) / 1e9, size.getAsInt(), n);
         nextReport += TimeUnit.SECONDS.toNanos(10);
       }
     }
-  }
-
-  private static void await(java.util.Map<?, ?> map, int n) throws InterruptedException {
-    long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(15);
-    while (map.size() < n && System.nanoTime() < deadline) Thread.sleep(20);
   }
 
   /** Lets the writes that follow the status (Events, BGP status objects) finish before counting. */
