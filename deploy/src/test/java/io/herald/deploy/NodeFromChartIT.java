@@ -148,9 +148,16 @@ class NodeFromChartIT {
       }
       assertThat(log()).contains("node chart-it-node up");
 
-      // It reads the cluster: the validation of the cluster's configuration is in the sandbox.
-      Kubectl.Result state = kubectl.run("get", "configurationstates.metallb.io", "speaker-chart-it-node",
-          "-n", HeraldChart.NAMESPACE, "-o", "jsonpath={.status.result}");
+      // It reads the cluster: the validation of the cluster's configuration is in the sandbox. The
+      // node writes it on its own thread, so it may land just after the line above.
+      long written = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+      Kubectl.Result state;
+      do {
+        state = kubectl.run("get", "configurationstates.metallb.io", "speaker-chart-it-node",
+            "-n", HeraldChart.NAMESPACE, "-o", "jsonpath={.status.result}");
+        if (state.code() == 0 && !state.output().isBlank()) break;
+        Thread.sleep(200);
+      } while (System.nanoTime() < written);
       assertThat(state.code()).as(state.output() + log()).isZero();
       assertThat(state.output().strip()).isEqualTo("Valid");
 
