@@ -15,6 +15,7 @@ import java.time.Duration;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import org.apache.pekko.actor.typed.ActorRef;
+import org.apache.pekko.actor.typed.DispatcherSelector;
 import org.apache.pekko.actor.typed.Props;
 import org.apache.pekko.actor.typed.javadsl.AskPattern;
 import java.util.List;
@@ -132,7 +133,7 @@ public final class HeraldNode {
         () -> CompletableFuture.supplyAsync(() -> {
           transport.close();
           return Done.getInstance();
-        }));
+        }, system.dispatchers().lookup(DispatcherSelector.blocking())));
   }
 
   /** Where the watcher sends this node's complete desired announcement set. */

@@ -20,6 +20,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.ActorSystem;
+import org.apache.pekko.actor.typed.RecipientRef;
 import org.apache.pekko.actor.typed.javadsl.AskPattern;
 import org.apache.pekko.actor.typed.receptionist.Receptionist;
 
@@ -41,19 +42,33 @@ public final class NodeApi {
 
   /** This node's announcer status. */
   public CompletionStage<NodeAnnouncements.Status> localStatus() {
-    return AskPattern.ask(node.announcements(), NodeAnnouncements.GetStatus::new, ASK, system.scheduler());
+    return ask(node.announcements(), NodeAnnouncements.GetStatus::new);
+  }
+
+  /**
+   * An ask whose later stages run on the actor system's dispatcher. Pekko's ask stage runs every
+   * stage asynchronously, by default on the common pool, which with one or two CPUs starts a new
+   * thread per stage.
+   */
+  private <Q, R> CompletableFuture<R> ask(
+      RecipientRef<Q> to, org.apache.pekko.japi.function.Function<ActorRef<R>, Q> message) {
+    CompletableFuture<R> out = new CompletableFuture<>();
+    AskPattern.ask(to, message, ASK, system.scheduler()).whenCompleteAsync((r, e) -> {
+      if (e == null) out.complete(r);
+      else out.completeExceptionally(e);
+    }, system.executionContext());
+    return out;
   }
 
   /** The status of every node's announcer that answers in time (unreachable nodes are left out). */
   public CompletionStage<List<NodeAnnouncements.Status>> allStatuses() {
-    CompletionStage<Receptionist.Listing> listing = AskPattern.ask(system.receptionist(),
-        r -> Receptionist.find(NodeAnnouncements.STATUS_KEY, r), ASK, system.scheduler());
+    CompletionStage<Receptionist.Listing> listing = ask(system.receptionist(),
+        r -> Receptionist.find(NodeAnnouncements.STATUS_KEY, r));
     return listing.thenCompose(l -> {
       List<CompletableFuture<Optional<NodeAnnouncements.Status>>> asks = new ArrayList<>();
       for (ActorRef<NodeAnnouncements.Command> ref : l.getServiceInstances(NodeAnnouncements.STATUS_KEY)) {
-        asks.add(AskPattern.<NodeAnnouncements.Command, NodeAnnouncements.Status>ask(ref,
-                NodeAnnouncements.GetStatus::new, ASK, system.scheduler())
-            .toCompletableFuture().thenApply(Optional::of).exceptionally(e -> Optional.empty()));
+        asks.add(this.<NodeAnnouncements.Command, NodeAnnouncements.Status>ask(ref, NodeAnnouncements.GetStatus::new)
+            .thenApply(Optional::of).exceptionally(e -> Optional.empty()));
       }
       return CompletableFuture.allOf(asks.toArray(CompletableFuture[]::new)).thenApply(v -> {
         List<NodeAnnouncements.Status> out = new ArrayList<>();

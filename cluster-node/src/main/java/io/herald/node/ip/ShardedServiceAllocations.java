@@ -89,7 +89,10 @@ public final class ShardedServiceAllocations implements ServiceAllocations {
 
   private <R> CompletionStage<R> retry(Supplier<CompletionStage<R>> call, int left) {
     CompletableFuture<R> out = new CompletableFuture<>();
-    call.get().whenComplete((v, err) -> {
+    // An ask's stage runs every callback asynchronously, by default on the common pool, which with
+    // one or two CPUs starts a new thread per callback (CompletableFuture's default executor): go on
+    // on the actor system's dispatcher instead. Downstream stages chain on the plain future.
+    call.get().whenCompleteAsync((v, err) -> {
       if (err == null) {
         out.complete(v);
       } else if (left <= 1) {
@@ -104,7 +107,7 @@ public final class ShardedServiceAllocations implements ServiceAllocations {
               }
             }), system.executionContext());
       }
-    });
+    }, system.executionContext());
     return out;
   }
 }

@@ -64,6 +64,9 @@ public final class AnnouncementStatusWriter implements AutoCloseable {
   private final String namespace;
   private final String node;
   /** Requests in flight at once, as for the Service status ({@link ServiceStatusWriter#WRITERS}). */
+  /** The writer's key of the one-off read of existing objects. */
+  private static final Object ADOPT = new Object();
+
   private final KeyedExecutor writer = new KeyedExecutor("herald-announcement-status-writer", ServiceStatusWriter.WRITERS);
   /**
    * What exists in the API, by object name: the version and the status last written, not the
@@ -101,7 +104,8 @@ public final class AnnouncementStatusWriter implements AutoCloseable {
    * update or delete them instead of creating duplicates.
    */
   public CompletableFuture<Integer> adopt() {
-    CompletableFuture<Integer> read = CompletableFuture.supplyAsync(() -> {
+    // On the writer's own threads: the common pool starts a thread per task on one or two CPUs.
+    CompletableFuture<Integer> read = writer.submit(ADOPT, () -> {
       int n = 0;
       for (var ctx : List.of(BGP_STATUSES, L2_STATUSES)) {
         for (var r : client.genericKubernetesResources(ctx).inNamespace(namespace).withLabel(NODE_LABEL, node).list().getItems()) {
