@@ -13,6 +13,7 @@ import io.fabric8.kubernetes.client.dsl.base.ResourceDefinitionContext;
 import io.fabric8.kubernetes.client.informers.ResourceEventHandler;
 import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
 import io.fabric8.kubernetes.client.informers.cache.Cache;
+import io.fabric8.kubernetes.client.informers.cache.ItemStore;
 import io.herald.allocator.config.HeraldConfig;
 import io.herald.k8s.config.ConfigOrigin;
 import io.herald.k8s.config.ConfigSource;
@@ -65,7 +66,6 @@ import org.slf4j.LoggerFactory;
 public final class ClusterInformers implements ServiceSource, AutoCloseable {
 
   private static final Logger log = LoggerFactory.getLogger(ClusterInformers.class);
-  private static final String BY_SERVICE = "service";
 
   /**
    * Where and how long to wait.
@@ -100,6 +100,7 @@ public final class ClusterInformers implements ServiceSource, AutoCloseable {
   private final Map<String, SharedIndexInformer<?>> informers = new LinkedHashMap<>();
   private final SharedIndexInformer<Service> services;
   private final SharedIndexInformer<EndpointSlice> slices;
+  private final SliceStore sliceStore = new SliceStore();
   private final SharedIndexInformer<Node> nodeInformer;
   private final SharedIndexInformer<Namespace> namespaces;
   private final SharedIndexInformer<ConfigMap> configMaps;
@@ -126,16 +127,20 @@ public final class ClusterInformers implements ServiceSource, AutoCloseable {
 
   private ClusterInformers(KubernetesClient client, Settings settings) {
     this.settings = settings;
-    services = register("services", client.services().inAnyNamespace().runnableInformer(0));
-    slices = register("endpointslices", client.discovery().v1().endpointSlices().inAnyNamespace().runnableInformer(0));
-    slices.addIndexers(Map.of(BY_SERVICE, s -> Views.serviceOf(s).map(k -> List.of(k.toString())).orElse(List.of())));
-    nodeInformer = register("nodes", client.nodes().runnableInformer(0));
-    namespaces = register("namespaces", client.namespaces().runnableInformer(0));
+    services = register("services", client.services().inAnyNamespace().runnableInformer(0), new LeanItemStore<>());
+    // Only Services are looked up by namespace (a namespace's labels changed); the other caches
+    // drop the informer's namespace index, which by the ten thousand is megabytes.
+    slices = register("endpointslices", client.discovery().v1().endpointSlices().inAnyNamespace().runnableInformer(0), sliceStore)
+        .removeNamespaceIndex();
+    nodeInformer = register("nodes", client.nodes().runnableInformer(0), new LeanItemStore<>()).removeNamespaceIndex();
+    namespaces = register("namespaces", client.namespaces().runnableInformer(0), new LeanItemStore<>()).removeNamespaceIndex();
     String ns = settings.metallbNamespace();
     for (var ctx : List.of(POOLS, BGP_ADS, L2_ADS, PEERS, COMMUNITIES, BFD_PROFILES)) {
-      configInformers.put(ctx, register(ctx.getPlural(), client.genericKubernetesResources(ctx).inNamespace(ns).runnableInformer(0)));
+      configInformers.put(ctx, register(ctx.getPlural(),
+          client.genericKubernetesResources(ctx).inNamespace(ns).runnableInformer(0), new LeanItemStore<>()).removeNamespaceIndex());
     }
-    configMaps = register("configmaps", client.configMaps().inNamespace(ns).runnableInformer(0));
+    configMaps = register("configmaps", client.configMaps().inNamespace(ns).runnableInformer(0), new LeanItemStore<>())
+        .removeNamespaceIndex();
   }
 
   /**
@@ -228,10 +233,11 @@ public final class ClusterInformers implements ServiceSource, AutoCloseable {
     return String.valueOf(t);
   }
 
-  private <T extends HasMetadata> SharedIndexInformer<T> register(String name, SharedIndexInformer<T> informer) {
+  private <T extends HasMetadata> SharedIndexInformer<T> register(
+      String name, SharedIndexInformer<T> informer, ItemStore<T> store) {
     // Cache objects without managedFields and kubectl's last-applied copy, and Services,
     // EndpointSlices and Nodes cut down to the fields Herald reads (LeanItemStore, CompactObjects).
-    informer.itemStore(new LeanItemStore<>());
+    informer.itemStore(store);
     // Stop retrying on authorization errors so that start() fails with the cause instead of hanging;
     // retry other errors (the informer backs off and relists).
     informer.exceptionHandler((isStarted, t) -> {
@@ -275,7 +281,7 @@ public final class ClusterInformers implements ServiceSource, AutoCloseable {
   @Override
   public List<EndpointView> endpoints(ServiceKey key) {
     List<EndpointView> out = new ArrayList<>();
-    for (EndpointSlice s : slices.getIndexer().byIndex(BY_SERVICE, key.toString())) out.addAll(Views.endpoints(s));
+    for (EndpointSlice s : sliceStore.slicesOf(key)) out.addAll(Views.endpoints(s));
     return out;
   }
 

@@ -35,7 +35,7 @@ import java.util.function.UnaryOperator;
  *       annotations (without kubectl's last-applied copy); spec type, loadBalancerClass,
  *       loadBalancerIP, externalTrafficPolicy, ipFamilies, ipFamilyPolicy, selector, ports (port
  *       and protocol); status.loadBalancer.ingress (ip, ipMode).
- *   <li>EndpointSlice: metadata name, namespace, uid, resourceVersion, deletionTimestamp, labels;
+ *   <li>EndpointSlice: metadata name, namespace, resourceVersion, deletionTimestamp, labels;
  *       addressType; endpoints (addresses, nodeName, conditions ready/serving/terminating).
  *   <li>Node: metadata name, uid, resourceVersion, deletionTimestamp, labels; status.conditions
  *       (type and status).
@@ -144,6 +144,8 @@ final class CompactObjects {
     // annotations (endpoints.kubernetes.io/last-change-trigger-time, a timestamp per slice) are
     // read by no one.
     slice.setMetadata(metadata(slice.getMetadata(), false, false));
+    // Nothing reads a slice's uid (Events name Services, not slices).
+    if (slice.getMetadata() != null) slice.getMetadata().setUid(null);
     slice.setAddressType(intern(slice.getAddressType()));
     slice.setEndpoints(list(slice.getEndpoints(), CompactObjects::endpoint));
     slice.setPorts(null);

@@ -63,22 +63,49 @@ public final class AnnouncementStatusWriter implements AutoCloseable {
   private final KubernetesClient client;
   private final String namespace;
   private final String node;
-  /** Requests in flight at once, as for the Service status ({@link ServiceStatusWriter#WRITERS}). */
   /** The writer's key of the one-off read of existing objects. */
   private static final Object ADOPT = new Object();
 
+  /** Requests in flight at once, as for the Service status ({@link ServiceStatusWriter#WRITERS}). */
   private final KeyedExecutor writer = new KeyedExecutor("herald-announcement-status-writer", ServiceStatusWriter.WRITERS);
   /**
    * What exists in the API, by object name: the version and the status last written, not the
    * whole object (a node holds one per announced Service). Written by the task of its Service.
    */
   private final Map<String, Written> written = new ConcurrentHashMap<>();
+  /** One copy of each peers or interfaces list kept in {@link #written}: most Services share one. */
+  private final Map<List<?>, List<?>> lists = new ConcurrentHashMap<>();
   /** The newest decision per Service whose write has not started yet. Guarded by itself. */
   private final Map<ServiceKey, Queued> queued = new HashMap<>();
   /** Applies wait for the objects of an earlier run to be read ({@link #adopt()}). */
   private volatile CompletableFuture<?> adopted = CompletableFuture.completedFuture(null);
 
-  record Written(ResourceDefinitionContext ctx, ServiceKey service, String resourceVersion, Map<String, Object> status) {}
+  /**
+   * An object in the API. Its status is kept as the one part that differs between the objects of
+   * a node, the {@code peers} (or {@code interfaces}) list; {@code shown} is null when the status
+   * is not one this node would write (an earlier version's, or changed by hand): it never matches.
+   */
+  record Written(ResourceDefinitionContext ctx, ServiceKey service, String resourceVersion, List<?> shown) {
+    boolean shows(List<?> list) {
+      return shown != null && shown.equals(list);
+    }
+  }
+
+  /**
+   * The list of {@code status} that {@link Written} keeps: its {@code peers} or {@code interfaces},
+   * when the rest is what {@link #desired} writes for this node and {@code svc}; null otherwise.
+   */
+  private List<?> shown(Map<String, Object> status, ServiceKey svc) {
+    if (status == null || status.size() != 4 || !node.equals(status.get("node"))
+        || !svc.name().equals(status.get("serviceName")) || !svc.namespace().equals(status.get("serviceNamespace"))) {
+      return null;
+    }
+    Object list = status.containsKey("peers") ? status.get("peers") : status.get("interfaces");
+    if (!(list instanceof List<?> l)) return null;
+    List<?> copy = List.copyOf(l);
+    List<?> known = lists.putIfAbsent(copy, copy);
+    return known == null ? copy : known;
+  }
 
   private static final class Queued {
     ServiceDecision decision;
@@ -114,7 +141,7 @@ public final class AnnouncementStatusWriter implements AutoCloseable {
           @SuppressWarnings("unchecked")
           Map<String, Object> status = r.getAdditionalProperties().get("status") instanceof Map<?, ?> m
               ? (Map<String, Object>) m : null;
-          written.put(r.getMetadata().getName(), new Written(ctx, svc, r.getMetadata().getResourceVersion(), status));
+          written.put(r.getMetadata().getName(), new Written(ctx, svc, r.getMetadata().getResourceVersion(), shown(status, svc)));
           n++;
         }
       }
@@ -200,8 +227,7 @@ public final class AnnouncementStatusWriter implements AutoCloseable {
       // No interface list means every interface the node has; MetalLB then lists none either.
       case LAYER2 -> status.put("interfaces", ann.interfaces().stream().map(i -> Map.of("name", i)).toList());
     }
-    // Kept per announced Service as the comparison base: an immutable copy is about a quarter of the size.
-    return Optional.of(Map.copyOf(status));
+    return Optional.of(java.util.Collections.unmodifiableMap(status));
   }
 
   /** {@code bgp-} or {@code l2-} and 16 hex digits of SHA-256 over node and Service: stable and unique. */
@@ -223,7 +249,9 @@ public final class AnnouncementStatusWriter implements AutoCloseable {
         if (have != null) delete(ctx, name);
         return;
       }
-      if (have != null && status.get().equals(have.status())) return;
+      ServiceKey svc = new ServiceKey((String) status.get().get("serviceNamespace"), (String) status.get().get("serviceName"));
+      List<?> shown = shown(status.get(), svc);
+      if (have != null && have.shows(shown)) return;
       var ops = client.genericKubernetesResources(ctx).inNamespace(namespace);
       GenericKubernetesResource r;
       if (have != null) {
@@ -264,8 +292,7 @@ public final class AnnouncementStatusWriter implements AutoCloseable {
         updated = ops.resource(latest).updateStatus();
       }
       // Keep what we meant, not the server's echo, as the comparison base.
-      ServiceKey svc = new ServiceKey((String) status.get().get("serviceNamespace"), (String) status.get().get("serviceName"));
-      written.put(name, new Written(ctx, svc, updated.getMetadata().getResourceVersion(), status.get()));
+      written.put(name, new Written(ctx, svc, updated.getMetadata().getResourceVersion(), shown));
     } catch (KubernetesClientException e) {
       written.remove(name);
       log.warn("{} {}/{} not written: {}", ctx.getKind(), namespace, name, e.getMessage());

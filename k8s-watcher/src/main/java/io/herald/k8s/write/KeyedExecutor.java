@@ -4,7 +4,9 @@ import java.util.HashMap;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Supplier;
 
@@ -14,17 +16,28 @@ import java.util.function.Supplier;
  * not overtake each other; writes to different objects need not wait for each other's round trip.
  */
 final class KeyedExecutor implements AutoCloseable {
+  /** How long an idle thread stays. */
+  static final long IDLE_SECONDS = 10;
+
   private final ExecutorService threads;
   /** The last task submitted per key, until it has run: what the next task of that key waits for. */
   private final Map<Object, CompletableFuture<?>> tails = new HashMap<>();
 
   KeyedExecutor(String name, int threadCount) {
+    this(name, threadCount, TimeUnit.SECONDS.toMillis(IDLE_SECONDS));
+  }
+
+  KeyedExecutor(String name, int threadCount, long idleMillis) {
     AtomicInteger n = new AtomicInteger();
-    threads = Executors.newFixedThreadPool(threadCount, r -> {
-      Thread t = new Thread(r, name + "-" + n.incrementAndGet());
-      t.setDaemon(true);
-      return t;
-    });
+    ThreadPoolExecutor pool = new ThreadPoolExecutor(threadCount, threadCount, idleMillis, TimeUnit.MILLISECONDS,
+        new LinkedBlockingQueue<>(), r -> {
+          Thread t = new Thread(r, name + "-" + n.incrementAndGet());
+          t.setDaemon(true);
+          return t;
+        });
+    // Writes come in bursts: between them a quiet node keeps none of these threads (and stacks).
+    pool.allowCoreThreadTimeOut(true);
+    threads = pool;
   }
 
   /** Runs {@code task} after every task submitted before with the same key has finished (well or not). */

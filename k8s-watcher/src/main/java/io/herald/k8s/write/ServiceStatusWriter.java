@@ -56,8 +56,10 @@ public final class ServiceStatusWriter implements AutoCloseable {
    * with true when a write was made, false when it was already so; exceptionally on API errors.
    */
   public CompletableFuture<Boolean> write(ServiceKey key, Assignment a) {
-    requested.put(key, a);
-    return writer.submit(key, () -> apply(key, a));
+    // An equal assignment asked for again keeps the instance already held, so that what is asked
+    // for and what is written share one object per Service.
+    Assignment kept = requested.merge(key, a, (old, fresh) -> old.equals(fresh) ? old : fresh);
+    return writer.submit(key, () -> apply(key, kept));
   }
 
   /**

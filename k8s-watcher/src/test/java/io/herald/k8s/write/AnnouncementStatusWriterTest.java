@@ -124,6 +124,36 @@ class AnnouncementStatusWriterTest {
   }
 
   @Test
+  void anAdoptedObjectIsRewrittenOnlyWhenItsStatusDiffersFromTheDecision() throws Exception {
+    try (var w = new AnnouncementStatusWriter(api.client(), "metallb-system", "worker-1")) {
+      await(w.publish(decision(WEB, List.of("tor"), List.of(), false)));
+      await(w.publish(decision(DB, List.of("tor"), List.of(), false)));
+    }
+    // Someone edits one status by hand while the node is away.
+    var ops = api.client().genericKubernetesResources("metallb.io/v1beta1", "ServiceBGPStatus").inNamespace("metallb-system");
+    GenericKubernetesResource db = list("ServiceBGPStatus").stream()
+        .filter(r -> "db".equals(status(r).get("serviceName"))).findFirst().orElseThrow();
+    Map<String, Object> edited = new java.util.LinkedHashMap<>(status(db));
+    edited.put("peers", List.of("tor"));
+    edited.put("note", "by hand");
+    db.setAdditionalProperty("status", edited);
+    ops.resource(db).updateStatus();
+    Map<String, String> versions = new java.util.HashMap<>();
+    list("ServiceBGPStatus").forEach(r -> versions.put((String) status(r).get("serviceName"), r.getMetadata().getResourceVersion()));
+
+    try (var restarted = new AnnouncementStatusWriter(api.client(), "metallb-system", "worker-1")) {
+      await(restarted.adopt());
+      await(restarted.publish(decision(WEB, List.of("tor"), List.of(), false)));
+      await(restarted.publish(decision(DB, List.of("tor"), List.of(), false)));
+    }
+    Map<String, GenericKubernetesResource> now = new java.util.HashMap<>();
+    list("ServiceBGPStatus").forEach(r -> now.put((String) status(r).get("serviceName"), r));
+    assertThat(now.get("web").getMetadata().getResourceVersion()).as("unchanged: not written").isEqualTo(versions.get("web"));
+    assertThat(now.get("db").getMetadata().getResourceVersion()).isNotEqualTo(versions.get("db"));
+    assertThat(status(now.get("db"))).doesNotContainKey("note").containsEntry("peers", List.of("tor"));
+  }
+
+  @Test
   void theWatchersDecisionsDriveTheObjects() throws Exception {
     var c = api.client();
     Objects8.node(c, "worker-1", Map.of(), false);

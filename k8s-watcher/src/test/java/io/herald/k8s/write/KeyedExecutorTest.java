@@ -53,4 +53,21 @@ class KeyedExecutorTest {
       assertThat(failed).isCompletedExceptionally();
     }
   }
+
+  @Test
+  void idleThreadsEndAndComeBackForTheNextBurst() throws Exception {
+    try (KeyedExecutor ex = new KeyedExecutor("keyed-idle-test", 3, 100)) {
+      for (int i = 0; i < 30; i++) ex.submit("k" + (i % 5), () -> null).get(10, TimeUnit.SECONDS);
+      assertThat(threads("keyed-idle-test")).isPositive();
+      long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+      while (threads("keyed-idle-test") > 0 && System.nanoTime() < deadline) Thread.sleep(20);
+      assertThat(threads("keyed-idle-test")).as("threads left after idling").isZero();
+      assertThat(ex.submit("k", () -> "again").get(10, TimeUnit.SECONDS)).isEqualTo("again");
+    }
+  }
+
+  private static long threads(String prefix) {
+    return Thread.getAllStackTraces().keySet().stream()
+        .filter(t -> t.getName().startsWith(prefix) && t.isAlive()).count();
+  }
 }
