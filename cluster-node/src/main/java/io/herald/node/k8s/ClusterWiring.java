@@ -14,6 +14,7 @@ import io.herald.k8s.write.AnnouncementStatusWriter;
 import io.herald.k8s.write.ConfigurationStateWriter;
 import io.herald.k8s.write.EventRecorder;
 import io.herald.k8s.write.ServiceStatusWriter;
+import io.herald.k8s.write.WriteTurn;
 import io.herald.node.HeraldNode;
 import io.herald.node.Readiness;
 import io.herald.node.l2.L2Membership;
@@ -52,6 +53,9 @@ public final class ClusterWiring implements AutoCloseable {
 
   /** Minimum interval between writes of one aggregated Event, as client-go's recorder. */
   static final Duration EVENT_INTERVAL = Duration.ofSeconds(1);
+
+  /** The longest an Event or per-node status write waits for Service status writes, each time. */
+  static final Duration STATUS_FIRST_MAX_WAIT = Duration.ofSeconds(1);
 
   private final ClusterInformers informers;
   private final AllocationController controller;
@@ -93,9 +97,12 @@ public final class ClusterWiring implements AutoCloseable {
     // The node's --config file stays in force until the cluster holds MetalLB configuration of its own.
     ClusterInformers informers = ClusterInformers.create(client, settings).fileConfig(node.config());
     var statusWriter = new ServiceStatusWriter(client);
-    var controllerEvents = new EventRecorder(client, Clock.systemUTC(), "", EVENT_INTERVAL);
-    var speakerEvents = new EventRecorder(client, Clock.systemUTC(), nodeName, EVENT_INTERVAL);
-    var announcementStatus = new AnnouncementStatusWriter(client, settings.metallbNamespace(), nodeName);
+    // Addresses first: in a burst, Events and the per-node status objects wait for the Service
+    // statuses (a second at most each time), then follow.
+    WriteTurn afterStatus = statusWriter.firstTurn(STATUS_FIRST_MAX_WAIT);
+    var controllerEvents = new EventRecorder(client, Clock.systemUTC(), "", EVENT_INTERVAL).turn(afterStatus);
+    var speakerEvents = new EventRecorder(client, Clock.systemUTC(), nodeName, EVENT_INTERVAL).turn(afterStatus);
+    var announcementStatus = new AnnouncementStatusWriter(client, settings.metallbNamespace(), nodeName).turn(afterStatus);
     announcementStatus.adopt();
     var configState = new ConfigurationStateWriter(client,
         ConfigurationStateWriter.Target.speaker(settings.metallbNamespace(), nodeName), Optional.of(speakerEvents),

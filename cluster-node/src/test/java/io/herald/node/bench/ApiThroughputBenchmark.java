@@ -115,7 +115,9 @@ class ApiThroughputBenchmark {
           System.out.printf("seen at once, all with status: %.2f s after the informers started (synced after %.2f s) = %.0f/s (%.0f%% of raw)%n",
               statusSeconds, syncedSeconds, N / statusSeconds, 100 * rawSeconds / statusSeconds);
           System.out.printf("seen at once, all routed:      %.2f s = %.0f/s%n", routedSeconds, N / routedSeconds);
-          settle();
+          awaitWritten(api, before, N);
+          System.out.printf("seen at once, all written:     %.2f s (every IPAllocated and nodeAssigned Event, every ServiceBGPStatus)%n",
+              (System.nanoTime() - t0) / 1e9);
           requests(before, api.requests(), N);
           var reasons = new java.util.TreeMap<String, Integer>();
           for (var e : client.v1().events().inAnyNamespace().list().getItems()) {
@@ -125,6 +127,7 @@ class ApiThroughputBenchmark {
 
           // 2. N more created while the node runs, as fast as the API takes them.
           if (!Boolean.parseBoolean(System.getProperty("herald.bench.burst", "true"))) return;
+          var beforeBurst = api.requests();
           long t1 = System.nanoTime();
           double created = create(client, N, N);
           await(withStatus::size, 2 * N);
@@ -135,6 +138,8 @@ class ApiThroughputBenchmark {
               N, created, burstStatus, burstRouted, N / burstStatus, 100 * rawSeconds / burstStatus);
           assertThat(withStatus).hasSize(2 * N);
           assertThat(router.routes).hasSize(2 * N);
+          awaitWritten(api, beforeBurst, N);
+          System.out.printf("created while running:      all written %.2f s after the first create%n", (System.nanoTime() - t1) / 1e9);
         }
       } finally {
         node.stop().toCompletableFuture().get(60, TimeUnit.SECONDS);
@@ -189,9 +194,17 @@ class ApiThroughputBenchmark {
     }
   }
 
-  /** Lets the writes that follow the status (Events, BGP status objects) finish before counting. */
-  private static void settle() throws InterruptedException {
-    Thread.sleep(Long.getLong("herald.bench.settle-ms", 10_000));
+  /**
+   * Waits until the writes that follow the statuses are done for {@code n} more Services: two
+   * Events (IPAllocated, nodeAssigned) and one ServiceBGPStatus with its status each, counted by
+   * the sandbox since {@code before}; then {@code herald.bench.settle-ms} (default 1 s) for
+   * stragglers (a second write of one object would show in the counts printed next).
+   */
+  private static void awaitWritten(SandboxApi api, java.util.Map<String, Long> before, int n) throws InterruptedException {
+    java.util.function.ToLongFunction<String> since = what -> api.requests().getOrDefault(what, 0L) - before.getOrDefault(what, 0L);
+    await(() -> (int) Math.min(Math.min(since.applyAsLong("POST events") / 2, since.applyAsLong("PUT servicebgpstatuses/status")),
+        Integer.MAX_VALUE), n);
+    Thread.sleep(Long.getLong("herald.bench.settle-ms", 1_000));
   }
 
   private static void requests(java.util.Map<String, Long> before, java.util.Map<String, Long> after, int n) {

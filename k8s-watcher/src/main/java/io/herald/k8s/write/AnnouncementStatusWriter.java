@@ -77,6 +77,7 @@ public final class AnnouncementStatusWriter implements AutoCloseable {
   private final Map<List<?>, List<?>> lists = new ConcurrentHashMap<>();
   /** The newest decision per Service whose write has not started yet. Guarded by itself. */
   private final Map<ServiceKey, Queued> queued = new HashMap<>();
+  private volatile WriteTurn turn = WriteTurn.NOW;
   /** Applies wait for the objects of an earlier run to be read ({@link #adopt()}). */
   private volatile CompletableFuture<?> adopted = CompletableFuture.completedFuture(null);
 
@@ -127,6 +128,15 @@ public final class AnnouncementStatusWriter implements AutoCloseable {
   }
 
   /**
+   * Lets more urgent writes go before each Service's writes here (e.g. {@link
+   * ServiceStatusWriter#firstTurn}); set before the first publish.
+   */
+  public AnnouncementStatusWriter turn(WriteTurn turn) {
+    this.turn = Objects.requireNonNull(turn, "turn");
+    return this;
+  }
+
+  /**
    * Reads this node's existing objects (left by an earlier run), so that the following decisions
    * update or delete them instead of creating duplicates.
    */
@@ -172,6 +182,7 @@ public final class AnnouncementStatusWriter implements AutoCloseable {
         latest = fresh.decision;
       }
       awaitAdopted();
+      turn.await();
       apply(BGP_STATUSES, name(AnnounceProtocol.BGP, key), desired(node, key, latest.bgp()));
       apply(L2_STATUSES, name(AnnounceProtocol.LAYER2, key), desired(node, key, latest.layer2()));
       return null;

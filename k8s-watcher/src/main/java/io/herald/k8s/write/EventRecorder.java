@@ -37,6 +37,7 @@ public final class EventRecorder implements AutoCloseable {
   private final EventAggregator aggregator;
   private final ScheduledExecutorService writer;
   private final KeyedExecutor requests = new KeyedExecutor("herald-event-writer", ServiceStatusWriter.WRITERS);
+  private volatile WriteTurn turn = WriteTurn.NOW;
   /** Writes handed to {@link #requests} and not finished, for {@link #drain()}. */
   private final java.util.Set<CompletableFuture<?>> inFlight = java.util.concurrent.ConcurrentHashMap.newKeySet();
 
@@ -98,7 +99,17 @@ public final class EventRecorder implements AutoCloseable {
     }
   }
 
+  /**
+   * Lets more urgent writes go before each of this recorder's requests (e.g. {@link
+   * ServiceStatusWriter#firstTurn}); set before the first record.
+   */
+  public EventRecorder turn(WriteTurn turn) {
+    this.turn = java.util.Objects.requireNonNull(turn, "turn");
+    return this;
+  }
+
   private void write(EventAggregator.Write w) {
+    turn.await();
     EventSpec s = w.spec();
     String ns = s.involved().namespace();
     try {

@@ -5,12 +5,15 @@ import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.fabric8.kubernetes.client.dsl.base.PatchContext;
 import io.fabric8.kubernetes.client.dsl.base.PatchType;
 import io.herald.k8s.model.ServiceKey;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Collectors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -46,6 +49,9 @@ public final class ServiceStatusWriter implements AutoCloseable {
   private final Map<ServiceKey, Assignment> written = new ConcurrentHashMap<>();
   /** The last assignment asked for per Service, written or still queued. */
   private final Map<ServiceKey, Assignment> requested = new ConcurrentHashMap<>();
+  /** Writes asked for and not finished; {@link #idle} is notified when it falls to zero. */
+  private final AtomicInteger pending = new AtomicInteger();
+  private final Object idle = new Object();
 
   public ServiceStatusWriter(KubernetesClient client) {
     this.client = client;
@@ -59,7 +65,43 @@ public final class ServiceStatusWriter implements AutoCloseable {
     // An equal assignment asked for again keeps the instance already held, so that what is asked
     // for and what is written share one object per Service.
     Assignment kept = requested.merge(key, a, (old, fresh) -> old.equals(fresh) ? old : fresh);
-    return writer.submit(key, () -> apply(key, kept));
+    pending.incrementAndGet();
+    CompletableFuture<Boolean> done = writer.submit(key, () -> apply(key, kept));
+    done.whenComplete((r, e) -> {
+      if (pending.decrementAndGet() == 0) {
+        synchronized (idle) {
+          idle.notifyAll();
+        }
+      }
+    });
+    return done;
+  }
+
+  /**
+   * A turn for the writers of what follows an address (Events, the per-node status objects): it
+   * waits while Service status writes are queued or running, at most {@code maxWait} each time.
+   * In a burst (thousands of Services at start-up) every address then reaches its Service first,
+   * which is what users and their tools wait for, and the records follow; a writer is never held
+   * back longer than {@code maxWait}, so they keep moving even under a steady stream of statuses.
+   * With no burst there is nothing to wait for.
+   */
+  public WriteTurn firstTurn(Duration maxWait) {
+    long max = maxWait.toNanos();
+    return () -> {
+      long deadline = System.nanoTime() + max;
+      synchronized (idle) {
+        while (pending.get() > 0) {
+          long left = deadline - System.nanoTime();
+          if (left <= 0) return;
+          try {
+            TimeUnit.NANOSECONDS.timedWait(idle, left);
+          } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return;
+          }
+        }
+      }
+    };
   }
 
   /**
