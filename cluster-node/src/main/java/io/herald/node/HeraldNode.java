@@ -92,6 +92,7 @@ public final class HeraldNode {
       node.addShutdownTasks();
       PekkoManagement.get(system).start().toCompletableFuture().get(30, TimeUnit.SECONDS);
       node.join();
+      scheduleHeapTrim(system);
       log.info("node {} started: cluster {} management http://{}:{}", settings.nodeName(),
           system.address(), settings.http().getAddress().getHostAddress(), settings.http().getPort());
       return node;
@@ -100,6 +101,26 @@ public final class HeraldNode {
       Throwable cause = e instanceof java.util.concurrent.ExecutionException && e.getCause() != null ? e.getCause() : e;
       throw new IllegalStateException("node did not start: " + cause.getMessage(), cause);
     }
+  }
+
+  /** Every {@code herald.heap-trim.interval}, gives back a burst's heap once idle ({@link HeapTrim}). */
+  private static void scheduleHeapTrim(ActorSystem<?> system) {
+    var conf = system.settings().config().getConfig("herald.heap-trim");
+    Duration interval = conf.getDuration("interval");
+    if (interval.isZero()) return;
+    var memory = java.lang.management.ManagementFactory.getMemoryMXBean();
+    var collectors = java.lang.management.ManagementFactory.getGarbageCollectorMXBeans();
+    java.util.function.LongSupplier collections =
+        () -> collectors.stream().mapToLong(c -> Math.max(0, c.getCollectionCount())).sum();
+    HeapTrim trim = new HeapTrim(conf.getBytes("min-growth"), memory.getHeapMemoryUsage().getCommitted());
+    system.scheduler().scheduleAtFixedRate(interval, interval, () -> {
+      long before = memory.getHeapMemoryUsage().getCommitted();
+      if (!trim.check(before, collections.getAsLong())) return;
+      System.gc();
+      long after = memory.getHeapMemoryUsage().getCommitted();
+      trim.trimmed(after, collections.getAsLong());
+      log.debug("idle heap trim: {} MB committed before, {} MB after", before >> 20, after >> 20);
+    }, system.dispatchers().lookup(DispatcherSelector.blocking()));
   }
 
   private void join() {

@@ -62,7 +62,7 @@ public final class NodeConfig {
    * H2's page cache in KiB (its default is 16 MiB). The journal is appended to and read back
    * once at start-up; a node's heap is better spent elsewhere.
    */
-  static final int H2_CACHE_KB = 4096;
+  static final int H2_CACHE_KB = 1024;
 
   /** {@code pekko://herald@HOST:PORT}. */
   public static String address(InetSocketAddress a) {
