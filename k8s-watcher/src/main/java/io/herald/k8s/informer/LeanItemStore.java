@@ -26,7 +26,7 @@ import java.util.stream.Stream;
  * handlers are given that same instance. Keys are the informer's default ({@code namespace/name},
  * or {@code name} for cluster-scoped objects).
  */
-final class LeanItemStore<T extends HasMetadata> implements ItemStore<T> {
+class LeanItemStore<T extends HasMetadata> implements ItemStore<T> {
 
   /** Written by {@code kubectl apply}; never read by Herald. */
   static final String LAST_APPLIED = "kubectl.kubernetes.io/last-applied-configuration";

@@ -1,7 +1,6 @@
 package io.herald.k8s.informer;
 
 import io.fabric8.kubernetes.api.model.discovery.v1.EndpointSlice;
-import io.fabric8.kubernetes.client.informers.cache.ItemStore;
 import io.herald.k8s.convert.Views;
 import io.herald.k8s.model.ServiceKey;
 import java.util.ArrayList;
@@ -10,7 +9,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.stream.Stream;
 
 /**
  * The EndpointSlice informer's store ({@link LeanItemStore}) with its own index from a Service
@@ -21,8 +19,7 @@ import java.util.stream.Stream;
  * and a small array of the store's own key strings. The informer's cache calls {@code put} and
  * {@code remove} under its lock, so the index changes with the store.
  */
-final class SliceStore implements ItemStore<EndpointSlice> {
-  private final LeanItemStore<EndpointSlice> items = new LeanItemStore<>();
+final class SliceStore extends LeanItemStore<EndpointSlice> {
   private final Map<ServiceKey, String[]> byService = new ConcurrentHashMap<>();
 
   /** The cached slices of {@code service}. */
@@ -31,20 +28,15 @@ final class SliceStore implements ItemStore<EndpointSlice> {
     if (keys == null) return List.of();
     List<EndpointSlice> out = new ArrayList<>(keys.length);
     for (String k : keys) {
-      EndpointSlice s = items.get(k);
+      EndpointSlice s = get(k);
       if (s != null) out.add(s);
     }
     return out;
   }
 
   @Override
-  public String getKey(EndpointSlice obj) {
-    return items.getKey(obj);
-  }
-
-  @Override
   public EndpointSlice put(String key, EndpointSlice obj) {
-    EndpointSlice old = items.put(key, obj);
+    EndpointSlice old = super.put(key, obj);
     Optional<ServiceKey> was = old == null ? Optional.empty() : Views.serviceOf(old);
     Optional<ServiceKey> now = Views.serviceOf(obj);
     if (!was.equals(now)) {
@@ -56,7 +48,7 @@ final class SliceStore implements ItemStore<EndpointSlice> {
 
   @Override
   public EndpointSlice remove(String key) {
-    EndpointSlice old = items.remove(key);
+    EndpointSlice old = super.remove(key);
     if (old != null) Views.serviceOf(old).ifPresent(s -> unlink(s, key));
     return old;
   }
@@ -76,25 +68,5 @@ final class SliceStore implements ItemStore<EndpointSlice> {
       String[] fewer = Arrays.stream(keys).filter(k -> !k.equals(key)).toArray(String[]::new);
       return fewer.length == 0 ? null : fewer;
     });
-  }
-
-  @Override
-  public Stream<String> keySet() {
-    return items.keySet();
-  }
-
-  @Override
-  public Stream<EndpointSlice> values() {
-    return items.values();
-  }
-
-  @Override
-  public int size() {
-    return items.size();
-  }
-
-  @Override
-  public EndpointSlice get(String key) {
-    return items.get(key);
   }
 }
