@@ -66,15 +66,23 @@ public final class ServiceStatusWriter implements AutoCloseable {
     // for and what is written share one object per Service.
     Assignment kept = requested.merge(key, a, (old, fresh) -> old.equals(fresh) ? old : fresh);
     pending.incrementAndGet();
-    CompletableFuture<Boolean> done = writer.submit(key, () -> apply(key, kept));
-    done.whenComplete((r, e) -> {
-      if (pending.decrementAndGet() == 0) {
-        synchronized (idle) {
-          idle.notifyAll();
-        }
-      }
-    });
+    CompletableFuture<Boolean> done;
+    try {
+      done = writer.submit(key, () -> apply(key, kept));
+    } catch (RuntimeException e) {
+      finished();   // closed: nothing is pending for it
+      throw e;
+    }
+    done.whenComplete((r, e) -> finished());
     return done;
+  }
+
+  private void finished() {
+    if (pending.decrementAndGet() == 0) {
+      synchronized (idle) {
+        idle.notifyAll();
+      }
+    }
   }
 
   /**
