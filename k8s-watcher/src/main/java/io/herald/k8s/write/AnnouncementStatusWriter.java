@@ -69,8 +69,9 @@ public final class AnnouncementStatusWriter implements AutoCloseable {
   /** Requests in flight at once, as for the Service status ({@link ServiceStatusWriter#WRITERS}). */
   private final KeyedExecutor writer = new KeyedExecutor("herald-announcement-status-writer", ServiceStatusWriter.WRITERS);
   /**
-   * What exists in the API, by object name: the version and the status last written, not the
-   * whole object (a node holds one per announced Service). Written by the task of its Service.
+   * What exists in the API, by object name: the version and what of the status was last written
+   * ({@link Written}), not the whole object (a node holds one per announced Service). Written by
+   * the task of its Service.
    */
   private final Map<String, Written> written = new ConcurrentHashMap<>();
   /** One copy of each peers or interfaces list kept in {@link #written}: most Services share one. */
