@@ -102,11 +102,17 @@ public final class AnnouncementStatusWriter implements AutoCloseable {
         || !svc.name().equals(status.get("serviceName")) || !svc.namespace().equals(status.get("serviceNamespace"))) {
       return null;
     }
-    Object list = status.containsKey("peers") ? status.get("peers") : status.get("interfaces");
-    if (!(list instanceof List<?> l)) return null;
-    List<?> copy = List.copyOf(l);
+    List<?> list = listIn(status);
+    if (list == null) return null;
+    List<?> copy = List.copyOf(list);
     List<?> known = lists.putIfAbsent(copy, copy);
     return known == null ? copy : known;
+  }
+
+  /** A status's {@code peers} or {@code interfaces} list, as it is; null when it has neither. */
+  private static List<?> listIn(Map<String, Object> status) {
+    Object list = status.containsKey("peers") ? status.get("peers") : status.get("interfaces");
+    return list instanceof List<?> l ? l : null;
   }
 
   private static final class Queued {
@@ -184,8 +190,8 @@ public final class AnnouncementStatusWriter implements AutoCloseable {
       }
       awaitAdopted();
       turn.await();
-      apply(BGP_STATUSES, name(AnnounceProtocol.BGP, key), desired(node, key, latest.bgp()));
-      apply(L2_STATUSES, name(AnnounceProtocol.LAYER2, key), desired(node, key, latest.layer2()));
+      apply(BGP_STATUSES, key, name(AnnounceProtocol.BGP, key), desired(node, key, latest.bgp()));
+      apply(L2_STATUSES, key, name(AnnounceProtocol.LAYER2, key), desired(node, key, latest.layer2()));
       return null;
     }).whenComplete((r, e) -> {
       if (e == null) fresh.done.complete(null);
@@ -254,16 +260,15 @@ public final class AnnouncementStatusWriter implements AutoCloseable {
     return prefix + HexFormat.of().formatHex(digest, 0, 8);
   }
 
-  private void apply(ResourceDefinitionContext ctx, String name, Optional<Map<String, Object>> status) {
+  private void apply(ResourceDefinitionContext ctx, ServiceKey svc, String name, Optional<Map<String, Object>> status) {
     Written have = written.get(name);
     try {
       if (status.isEmpty()) {
         if (have != null) delete(ctx, name);
         return;
       }
-      ServiceKey svc = new ServiceKey((String) status.get().get("serviceNamespace"), (String) status.get().get("serviceName"));
-      List<?> shown = shown(status.get(), svc);
-      if (have != null && have.shows(shown)) return;
+      // The desired status is always of the shape kept: compare its list as it is, keep a shared copy.
+      if (have != null && have.shows(listIn(status.get()))) return;
       var ops = client.genericKubernetesResources(ctx).inNamespace(namespace);
       GenericKubernetesResource r;
       if (have != null) {
@@ -304,7 +309,7 @@ public final class AnnouncementStatusWriter implements AutoCloseable {
         updated = ops.resource(latest).updateStatus();
       }
       // Keep what we meant, not the server's echo, as the comparison base.
-      written.put(name, new Written(ctx, svc, updated.getMetadata().getResourceVersion(), shown));
+      written.put(name, new Written(ctx, svc, updated.getMetadata().getResourceVersion(), shown(status.get(), svc)));
     } catch (KubernetesClientException e) {
       written.remove(name);
       log.warn("{} {}/{} not written: {}", ctx.getKind(), namespace, name, e.getMessage());
