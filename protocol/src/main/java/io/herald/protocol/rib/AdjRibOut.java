@@ -142,6 +142,75 @@ public final class AdjRibOut {
   }
 
   /**
+   * Changes part of the desired set: each entry of {@code changes} replaces its prefix's desired
+   * route, with attributes given by {@code attributes} as in {@link #setDesired(Map,
+   * java.util.function.BiFunction)}; a null value (or null attributes) removes the prefix. The
+   * rest of the desired set stays. Cost: O(changes), so a change of a few routes in a large table
+   * does not pass over the table; only while an initial feed or a withdraw-all is being walked
+   * does it fall back to the whole diff, once.
+   */
+  public <V> void changeDesired(Map<Prefix, V> changes,
+      java.util.function.BiFunction<Prefix, ? super V, PathAttributes> attributes) {
+    if (changes.isEmpty()) {
+      return;
+    }
+    boolean walking = sweepSlot >= 0 || withdrawSlot >= 0;
+    if (walking) {
+      endSweep();
+    }
+    canonicalOf.clear();
+    for (Map.Entry<Prefix, V> e : changes.entrySet()) {
+      Prefix p = Objects.requireNonNull(e.getKey(), "prefix");
+      int h = PrefixTable.hash(p);
+      PathAttributes a = e.getValue() == null ? null : attributes.apply(p, e.getValue());
+      if (a == null) {
+        if (desired.remove(p) != null) {
+          countDesired(p, -1);
+        }
+      } else if (desired.put(p, canonical(a), h) == null) {
+        countDesired(p, +1);
+      }
+      if (!walking) {
+        settle(p, h);
+      }
+    }
+    pruneInterned();
+    if (walking) {
+      recompute();
+    }
+  }
+
+  private void countDesired(Prefix p, int delta) {
+    if (p.isIpv6()) {
+      desiredIpv6 += delta;
+    } else {
+      desiredIpv4 += delta;
+    }
+  }
+
+  /**
+   * Pending for {@code p} := desired(p) ≠ advertised(p), or a refresh asked to re-send it; the
+   * one-prefix form of {@link #recompute}.
+   */
+  private void settle(Prefix p, int h) {
+    if (!eligible(p)) {
+      return;
+    }
+    PathAttributes d = desired.get(p, h);
+    PathAttributes a = advertised.get(p, h);
+    if (a != d && a != null && a.equals(d)) {
+      advertised.put(p, d, h); // an older instance of an equal set: adopt the current one
+      a = d;
+    }
+    if (a != d || (resend.size() > 0 && resend.containsKey(p, h))) {
+      addPending(p, h);
+    } else if (pending.size() > 0) {
+      // Back to what the peer already has: nothing to send (its queue entry is skipped).
+      pending.remove(p);
+    }
+  }
+
+  /**
    * Every desired route of {@code families}, grouped by attribute set, without changing any
    * state: what the initial feed of a session with those families will send, for packing it
    * before the session exists.

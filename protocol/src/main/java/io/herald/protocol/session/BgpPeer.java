@@ -81,12 +81,12 @@ public final class BgpPeer {
   private final Map<TimerKey, ScheduledFuture<?>> timers = new HashMap<>();
   private long nextInboundSerial;
 
-  private Map<Prefix, RouteAttributes> routes = Map.of();
-
   // The Established session, if any.
   private ConnectionId established;
   /** Export results per attribute instance, [IPv4, IPv6]; an empty Optional: not sendable. */
   private final Map<RouteAttributes, Optional<PathAttributes>[]> exported = new IdentityHashMap<>();
+  /** Export results kept between full sets before the cache starts afresh. */
+  private static final int EXPORTED_KEPT = 4096;
   private final Set<AddressFamily> endOfRibPending = new LinkedHashSet<>();
   private final Set<AddressFamily> endOfRouteRefreshPending = new LinkedHashSet<>();
   private boolean drainRequested;
@@ -172,11 +172,34 @@ public final class BgpPeer {
   public void setRoutes(Map<Prefix, RouteAttributes> desired) {
     Map<Prefix, RouteAttributes> copy = Map.copyOf(desired);
     onLoop(() -> {
-      routes = copy;
       if (established != null) {
         markBatchStart();
       }
-      exportDesired();
+      exportDesired(copy);
+      drain();
+    });
+  }
+
+  /**
+   * Changes part of the route set: each entry replaces its prefix's route, a null value
+   * withdraws it, and every other route stays. Costs the size of the change, not of the table,
+   * while a session is Established; without one, the initial feed is packed again for the next
+   * session, as after {@link #setRoutes}.
+   */
+  public void updateRoutes(Map<Prefix, RouteAttributes> changes) {
+    Map<Prefix, RouteAttributes> copy = new HashMap<>(changes);
+    onLoop(() -> {
+      if (established != null) {
+        markBatchStart();
+      }
+      if (exported.size() > EXPORTED_KEPT) {
+        // Changes bring new attribute instances over time; a full set starts afresh anyway.
+        exported.clear();
+      }
+      rib.changeDesired(copy, this::exported);
+      if (established == null) {
+        prePack();
+      }
       drain();
     });
   }
@@ -609,7 +632,7 @@ public final class BgpPeer {
    * §9.1.3), without an intermediate copy of the table. Nothing here depends on a session: our
    * own address as next hop is filled in when UPDATEs are packed.
    */
-  private void exportDesired() {
+  private void exportDesired(Map<Prefix, RouteAttributes> routes) {
     exported.clear();
     rib.setDesired(routes, this::exported);
     prePack();

@@ -299,7 +299,8 @@ class AdjRibOutTest {
 
   /**
    * Random operations against a plain reference model: the peer's view built from the deltas
-   * always equals what the reference says it must be once everything is sent.
+   * always equals what the reference says it must be once everything is sent, whether the desired
+   * set comes whole or as changes.
    */
   @ParameterizedTest(name = "seed {0}")
   @ValueSource(longs = {1, 7, 99, 2024, 31337})
@@ -317,7 +318,24 @@ class AdjRibOutTest {
     int refreshed = 0;
     for (int step = 0; step < 3000; step++) {
       int op = rnd.nextInt(100);
-      if (op < 40) {
+      if (op < 20) {
+        // A few routes changed, added or removed; the rest stays.
+        Map<Prefix, PathAttributes> changes = new HashMap<>();
+        for (int k = rnd.nextInt(6); k >= 0; k--) {
+          Prefix p = universe.get(rnd.nextInt(universe.size()));
+          changes.put(p, rnd.nextInt(3) == 0 ? null : p.isIpv6() ? attrs6() : attrs(rnd.nextInt(3)));
+        }
+        Map<Prefix, PathAttributes> next = new HashMap<>(desired);
+        changes.forEach((p, a) -> {
+          if (a == null) {
+            next.remove(p);
+          } else {
+            next.put(p, a);
+          }
+        });
+        desired = next;
+        rib.changeDesired(changes, (p, a) -> a);
+      } else if (op < 40) {
         Map<Prefix, PathAttributes> next = new HashMap<>();
         for (Prefix p : universe) {
           if (rnd.nextInt(3) == 0) {
@@ -370,6 +388,62 @@ class AdjRibOutTest {
         out.put(p, a);
       }
     });
+    return out;
+  }
+
+  @Test
+  void aChangeOfAFewRoutesSendsOnlyThemAndAChangeBackSendsNothing() {
+    AdjRibOut rib = new AdjRibOut();
+    rib.setDesired(Map.of(P1, attrs(1), P2, attrs(1), P3, attrs(2)));
+    rib.sessionUp(V4);
+    takeAll(rib);
+    Map<Prefix, PathAttributes> changes = new HashMap<>();
+    changes.put(P1, null);
+    changes.put(P2, attrs(2));
+    changes.put(V6, attrs6());
+    rib.changeDesired(changes, (p, a) -> a);
+    assertThat(rib.pendingCount()).as("IPv6 is not negotiated").isEqualTo(2);
+    RibDelta d = takeAll(rib);
+    assertThat(d.withdrawn()).containsExactly(P1);
+    assertThat(d.announced()).containsOnlyKeys(attrs(2));
+    assertThat(d.announced().get(attrs(2))).containsExactly(P2);
+
+    // Changed and changed back before anything was sent: nothing to send.
+    rib.changeDesired(Map.of(P3, attrs(5)), (p, a) -> a);
+    rib.changeDesired(Map.of(P3, attrs(2)), (p, a) -> a);
+    assertThat(rib.hasPending()).isFalse();
+    assertThat(rib.advertisedCount()).isEqualTo(2);
+  }
+
+  @Test
+  void aChangeInTheMiddleOfTheInitialFeedKeepsWhatWasSent() {
+    AdjRibOut rib = new AdjRibOut();
+    Map<Prefix, PathAttributes> many = new java.util.LinkedHashMap<>();
+    for (int i = 0; i < 1000; i++) {
+      many.put(Prefix.host(IpLiterals.ipv4(0xC6336400 + i)), attrs(1));
+    }
+    rib.setDesired(many);
+    rib.sessionUp(V4);
+    List<Prefix> sent = takeAllOf(rib.takePending(300));
+    Map<Prefix, PathAttributes> changes = new HashMap<>();
+    changes.put(sent.get(0), null);
+    changes.put(P1, attrs(1));
+    rib.changeDesired(changes, (p, a) -> a);
+    Map<Prefix, Boolean> announced = new HashMap<>();
+    List<Prefix> withdrawn = new ArrayList<>();
+    while (rib.hasPending()) {
+      RibDelta d = rib.takePending(100);
+      withdrawn.addAll(d.withdrawn());
+      takeAllOf(d).forEach(p -> assertThat(announced.put(p, true)).as("%s sent once", p).isNull());
+    }
+    assertThat(withdrawn).containsExactly(sent.get(0));
+    assertThat(announced).hasSize(700 + 1).containsKey(P1).doesNotContainKeys(sent.toArray(Prefix[]::new));
+    assertThat(rib.advertisedCount()).isEqualTo(1000);
+  }
+
+  private static List<Prefix> takeAllOf(RibDelta d) {
+    List<Prefix> out = new ArrayList<>();
+    d.announced().values().forEach(out::addAll);
     return out;
   }
 

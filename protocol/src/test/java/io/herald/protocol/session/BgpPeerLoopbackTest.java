@@ -194,6 +194,46 @@ class BgpPeerLoopbackTest {
   }
 
   @Test
+  void changesToPartOfTheSetMoveOnlyThoseRoutesBeforeAndDuringTheSession() throws Exception {
+    Rib rib = new Rib();
+    collector(rib);
+    Speaker sp = new Speaker();
+    BgpPeer speaker = speaker(sp, COLLECTOR_AS);
+    RouteAttributes attrs = new RouteAttributes(Optional.of(IpLiterals.parse("192.0.2.11")),
+        OptionalLong.empty(), OptionalLong.empty(), List.of(Community.parse("64500:100")), List.of());
+    RouteAttributes other = new RouteAttributes(Optional.of(IpLiterals.parse("192.0.2.11")),
+        OptionalLong.empty(), OptionalLong.empty(), List.of(Community.parse("64500:200")), List.of());
+    Map<Prefix, RouteAttributes> all = routes(1000, attrs);
+    speaker.setRoutes(all);
+    // Before the session: a change lands in the table the session will start with.
+    Prefix first = Prefix.parse("198.51.100.0/32");
+    Prefix extra = Prefix.parse("203.0.113.9/32");
+    Map<Prefix, RouteAttributes> before = new HashMap<>();
+    before.put(first, null);
+    before.put(extra, attrs);
+    speaker.updateRoutes(before);
+    speaker.start();
+    await("1000 routes", () -> rib.routes.size() == 1000);
+    assertThat(rib.routes).doesNotContainKey(first).containsKey(extra);
+    await("initial table reported", () -> sp.sent.contains("1000/0"));
+
+    // During it: one withdrawn, one with other attributes, one new; the rest is not sent again.
+    Prefix second = Prefix.parse("198.51.100.1/32");
+    Prefix third = Prefix.parse("198.51.100.2/32");
+    Map<Prefix, RouteAttributes> during = new HashMap<>();
+    during.put(second, null);
+    during.put(third, other);
+    during.put(first, attrs);
+    speaker.updateRoutes(during);
+    await("the change reported", () -> sp.sent.contains("2/1"));
+    await("second withdrawn", () -> !rib.routes.containsKey(second));
+    assertThat(rib.routes).hasSize(1000).containsKey(first);
+    assertThat(rib.routes.get(third).attribute(Communities.class).orElseThrow().communities())
+        .containsExactly(Community.of(64500, 200));
+    assertThat(sp.states).as("no session reset for a route change").containsOnlyOnce("Established");
+  }
+
+  @Test
   void withoutAKnownSourceAddressTheFeedIsPackedAtEstablished() throws Exception {
     // A collector that expects the speaker from 127.0.0.1, the kernel's choice towards 127.0.0.2.
     Rib rib = new Rib();
