@@ -35,12 +35,14 @@ import org.apache.pekko.actor.typed.receptionist.ServiceKey;
 /**
  * This node's announcements: holds the complete desired set (one {@link ServiceAnnouncement} per
  * Service, from the watcher) and runs one {@link PeerSession} per BGPPeer selected for this node.
- * Every change recomputes each session's route set with the pure {@link RoutePlanner} and sends
- * it only if it differs; the session diffs it against what the router already has.
+ * Each session's route set is kept by a pure {@link PeerRoutes}, which takes one Service's change
+ * at a time; the routes that changed go to the session, which sends the router what differs from
+ * what it already has. Nothing here passes over every Service for one Service's change.
  *
- * <p>Level-triggered, desired state only: the watcher sends the whole set every time, and a
- * configuration change restarts only the sessions whose peer settings changed (a removed peer
- * gets Cease 6/3).
+ * <p>Desired state only: the watcher sends either the whole set ({@link SetDesired}) or the
+ * Services whose entry changed ({@link UpdateDesired}), never events to replay. A configuration
+ * change restarts only the sessions whose peer settings changed (a removed peer gets Cease 6/3)
+ * and plans every session's routes afresh.
  */
 public final class NodeAnnouncements extends AbstractBehavior<NodeAnnouncements.Command> {
 
@@ -65,7 +67,22 @@ public final class NodeAnnouncements extends AbstractBehavior<NodeAnnouncements.
     }
   }
 
-  /** The reply to a {@link SetDesired} that asked for one. */
+  /**
+   * Changes to the desired set: the new entry of each Service in {@code set}, and no entry any
+   * more for each of {@code removed}; the rest of the set stays as it is.
+   *
+   * @param applied as for {@link SetDesired}
+   */
+  public record UpdateDesired(List<ServiceAnnouncement> set, List<io.herald.allocator.pool.ServiceKey> removed,
+      Optional<ActorRef<DesiredApplied>> applied) implements Command {
+    public UpdateDesired {
+      set = List.copyOf(set);
+      removed = List.copyOf(removed);
+      Objects.requireNonNull(applied, "applied");
+    }
+  }
+
+  /** The reply to a {@link SetDesired} or {@link UpdateDesired} that asked for one. */
   public enum DesiredApplied {
     INSTANCE
   }
@@ -134,7 +151,8 @@ public final class NodeAnnouncements extends AbstractBehavior<NodeAnnouncements.
     final PeerConfig config;
     final ActorRef<PeerSession.Command> ref;
     final PeerTelemetry telemetry;
-    Map<Prefix, RouteAttributes> routes = Map.of();
+    /** The routes planned for this session, kept up to date per Service; all handed to it. */
+    PeerRoutes planned;
 
     Session(BgpPeer peer, PeerConfig config, ActorRef<PeerSession.Command> ref, PeerTelemetry telemetry) {
       this.peer = peer;
@@ -151,9 +169,12 @@ public final class NodeAnnouncements extends AbstractBehavior<NodeAnnouncements.
   private final Clock clock;
   private HeraldConfig config;
   private Map<String, String> nodeLabels;
-  private Map<io.herald.allocator.pool.ServiceKey, ServiceAnnouncement> desired = Map.of();
-  /** The newest set not yet applied; null when none is waiting (then no ApplyDesired is queued). */
-  private List<ServiceAnnouncement> pendingDesired;
+  private final Map<io.herald.allocator.pool.ServiceKey, ServiceAnnouncement> desired = new TreeMap<>();
+  /**
+   * Changes not yet applied, by Service: the new entry, or null for none. Null when nothing is
+   * waiting (then no ApplyDesired is queued).
+   */
+  private Map<io.herald.allocator.pool.ServiceKey, ServiceAnnouncement> pendingDesired;
   private Optional<ActorRef<DesiredApplied>> pendingApplied = Optional.empty();
   /** Planning takes at most a quarter of a core during a burst of sets (see {@link DutyCycle}). */
   private final DutyCycle planning = new DutyCycle(0.25);
@@ -193,6 +214,7 @@ public final class NodeAnnouncements extends AbstractBehavior<NodeAnnouncements.
   public Receive<Command> createReceive() {
     return newReceiveBuilder()
         .onMessage(SetDesired.class, this::onSetDesired)
+        .onMessage(UpdateDesired.class, this::onUpdateDesired)
         .onMessageEquals(ApplyDesired.INSTANCE, this::onApplyDesired)
         .onMessage(SetConfig.class, this::onSetConfig)
         .onMessage(SetNodeLabels.class, this::onSetNodeLabels)
@@ -204,15 +226,46 @@ public final class NodeAnnouncements extends AbstractBehavior<NodeAnnouncements.
   }
 
   /**
-   * Keeps only the newest set and plans routes once per queue of sets: planning is linear in the
-   * number of Services and runs per peer, so planning every set of a burst (each Service's status
-   * write brings one) would fall behind and hold a whole set per queued message. During a burst
-   * the next plan waits so that planning keeps to its share of a core; the sets that arrive
-   * meanwhile replace each other.
+   * Takes a whole set as the changes that turn the current one (with the changes still waiting)
+   * into it. Linear in the number of Services, like the copy its sender made.
    */
   private Behavior<Command> onSetDesired(SetDesired m) {
+    Map<io.herald.allocator.pool.ServiceKey, ServiceAnnouncement> changes = new HashMap<>();
+    for (var key : desired.keySet()) {
+      changes.put(key, null);
+    }
+    if (pendingDesired != null) {
+      for (var key : pendingDesired.keySet()) {
+        changes.put(key, null);
+      }
+    }
+    for (ServiceAnnouncement s : m.services()) {
+      changes.put(s.service(), s);
+    }
+    return queueChanges(changes, m.applied());
+  }
+
+  private Behavior<Command> onUpdateDesired(UpdateDesired m) {
+    Map<io.herald.allocator.pool.ServiceKey, ServiceAnnouncement> changes = new HashMap<>();
+    for (var key : m.removed()) {
+      changes.put(key, null);
+    }
+    for (ServiceAnnouncement s : m.set()) {
+      changes.put(s.service(), s);
+    }
+    return queueChanges(changes, m.applied());
+  }
+
+  /**
+   * Gathers changes and applies them once per queue of messages. During a burst (each Service's
+   * status write brings a change) the next application also waits so that applying keeps to its
+   * share of a core; the changes that arrive meanwhile are applied together and reach each
+   * session as one message, which packs them into fewer, fuller UPDATEs.
+   */
+  private Behavior<Command> queueChanges(Map<io.herald.allocator.pool.ServiceKey, ServiceAnnouncement> changes,
+      Optional<ActorRef<DesiredApplied>> applied) {
     if (draining) {
-      m.applied().ifPresent(r -> r.tell(DesiredApplied.INSTANCE));
+      applied.ifPresent(r -> r.tell(DesiredApplied.INSTANCE));
       return this;
     }
     if (pendingDesired == null) {
@@ -222,30 +275,39 @@ public final class NodeAnnouncements extends AbstractBehavior<NodeAnnouncements.
       } else {
         timers.startSingleTimer(ApplyDesired.INSTANCE, ApplyDesired.INSTANCE, Duration.ofNanos(delay));
       }
+      pendingDesired = changes;
+    } else {
+      pendingDesired.putAll(changes);
     }
-    pendingDesired = m.services();
-    // A replaced set counts as applied: its sender's newer set is the one that matters.
+    // A set replaced before it was planned counts as applied: its sender's newer one matters.
     pendingApplied.ifPresent(r -> r.tell(DesiredApplied.INSTANCE));
-    pendingApplied = m.applied();
+    pendingApplied = applied;
     return this;
   }
 
   private Behavior<Command> onApplyDesired() {
-    List<ServiceAnnouncement> services = pendingDesired;
+    Map<io.herald.allocator.pool.ServiceKey, ServiceAnnouncement> changes = pendingDesired;
     pendingDesired = null;
     Optional<ActorRef<DesiredApplied>> applied = pendingApplied;
     pendingApplied = Optional.empty();
     applied.ifPresent(r -> r.tell(DesiredApplied.INSTANCE));
-    if (draining || services == null) {
+    if (draining || changes == null) {
       return this;
     }
     long start = System.nanoTime();
-    Map<io.herald.allocator.pool.ServiceKey, ServiceAnnouncement> next = new TreeMap<>();
-    for (ServiceAnnouncement s : services) {
-      next.put(s.service(), s);
+    List<Session> changed = new ArrayList<>();
+    for (var e : changes.entrySet()) {
+      ServiceAnnouncement next = e.getValue();
+      ServiceAnnouncement before = next == null ? desired.remove(e.getKey()) : desired.put(e.getKey(), next);
+      for (Session s : sessions.values()) {
+        if (s.planned.replace(before, next) && !changed.contains(s)) {
+          changed.add(s);
+        }
+      }
     }
-    desired = next;
-    pushRoutes();
+    for (Session s : changed) {
+      s.ref.tell(new PeerSession.UpdateRoutes(s.planned.takeChanges()));
+    }
     planning.ran(start, System.nanoTime());
     return this;
   }
@@ -307,18 +369,26 @@ public final class NodeAnnouncements extends AbstractBehavior<NodeAnnouncements.
       } else if (!current.peer.equals(e.getValue())) {
         // Same session settings, other fields changed (node selectors): keep the session.
         sessions.put(name, new Session(e.getValue(), current.config, current.ref, current.telemetry));
-        sessions.get(name).routes = current.routes;
+        sessions.get(name).planned = current.planned;
       }
     }
-    pushRoutes();
+    planAll();
   }
 
-  private void pushRoutes() {
+  /**
+   * Plans every session's routes afresh from the desired set (peers, node labels, configuration
+   * or draining changed) and hands each session its whole set if it differs from the last one.
+   */
+  private void planAll() {
     for (Session s : sessions.values()) {
-      Map<Prefix, RouteAttributes> next = RoutePlanner.routesFor(s.peer, nodeLabels, desired.values(), config, draining);
-      if (!next.equals(s.routes)) {
-        s.routes = next;
-        s.ref.tell(new PeerSession.SetRoutes(next));
+      PeerRoutes before = s.planned;
+      s.planned = new PeerRoutes(s.peer, nodeLabels, config, draining);
+      for (ServiceAnnouncement a : desired.values()) {
+        s.planned.replace(null, a);
+      }
+      s.planned.takeChanges(); // the whole set goes instead
+      if (before == null || !s.planned.routes().equals(before.routes())) {
+        s.ref.tell(new PeerSession.SetRoutes(s.planned.routes()));
       }
     }
   }
@@ -338,7 +408,7 @@ public final class NodeAnnouncements extends AbstractBehavior<NodeAnnouncements.
       return onDrainElapsed(new DrainElapsed());
     }
     getContext().getLog().info("draining {} sessions for {} with GRACEFUL_SHUTDOWN", sessions.size(), m.drainTime());
-    pushRoutes();
+    planAll();
     timers.startSingleTimer(new DrainElapsed(), m.drainTime());
     return this;
   }
@@ -369,14 +439,14 @@ public final class NodeAnnouncements extends AbstractBehavior<NodeAnnouncements.
       Session s = e.getValue();
       PeerTelemetry t = s.telemetry;
       peers.add(new PeerStatus(e.getKey(), s.config.peer().getAddress().getHostAddress(), s.config.peer().getPort(),
-          s.config.peerAs().value(), t.state(), t.since(), t.prefixesAnnounced(), t.updatesSent(), s.routes.size(),
+          s.config.peerAs().value(), t.state(), t.since(), t.prefixesAnnounced(), t.updatesSent(), s.planned.size(),
           t.lastDown()));
     }
     List<ServiceStatus> services = new ArrayList<>();
     for (ServiceAnnouncement a : desired.values()) {
       List<String> to = new ArrayList<>();
       for (var e : sessions.entrySet()) {
-        if (e.getValue().telemetry.isEstablished() && carries(e.getValue().routes, a.ips())) {
+        if (e.getValue().telemetry.isEstablished() && carries(e.getValue().planned.routes(), a.ips())) {
           to.add(e.getKey());
         }
       }

@@ -24,15 +24,17 @@ import org.apache.pekko.stream.javadsl.SourceQueueWithComplete;
 
 /**
  * One BGP peering of this node: owns a {@link BgpPeer} (FSM, timers and channel on a Netty event
- * loop) and feeds it the complete desired route set through a Pekko Streams pipeline. Only the
- * latest set matters, so the pipeline holds one element and conflates: a burst of Service changes
- * becomes one diff on the wire, and a route change never resets the session.
+ * loop) and feeds it the desired routes, a whole set or changes to part of it, through a Pekko
+ * Streams pipeline. What is to be handed over gathers in one place ({@link Pending}: the newest
+ * whole set and the changes since); the pipeline carries only the signal that something waits,
+ * holds one such signal and conflates: a burst of Service changes becomes one diff on the wire,
+ * and a route change never resets the session.
  *
- * <p>The pipeline is backpressured by the channel's writability: after handing a set over, it
- * pulls the next one only once the session's channel takes writes again. While a router reads
- * slowly (or not at all) newer sets collapse into one in the conflate stage, the Adj-RIB-Out
- * stops draining, and the outbound buffer stays near Netty's high water mark; nothing grows with
- * the number of changes.
+ * <p>The pipeline is backpressured by the channel's writability: after handing routes over, it
+ * takes the next ones only once the session's channel takes writes again. While a router reads
+ * slowly (or not at all) changes gather by prefix, the Adj-RIB-Out stops draining, and the
+ * outbound buffer stays near Netty's high water mark; nothing grows with the number of changes,
+ * only with the number of distinct prefixes.
  */
 public final class PeerSession {
   private PeerSession() {}
@@ -43,6 +45,52 @@ public final class PeerSession {
   public record SetRoutes(Map<Prefix, RouteAttributes> routes) implements Command {
     public SetRoutes {
       routes = Map.copyOf(routes);
+    }
+  }
+
+  /**
+   * Changes to part of the route set: each prefix's new attributes, or null to withdraw it; the
+   * other routes stay.
+   */
+  public record UpdateRoutes(Map<Prefix, RouteAttributes> changes) implements Command {
+    public UpdateRoutes {
+      changes = java.util.Collections.unmodifiableMap(new java.util.HashMap<>(changes)); // null values: withdraw
+    }
+  }
+
+  /**
+   * What waits to be handed to the peer: the newest whole set (null: none) and the changes made
+   * after it, by prefix. Written by the actor, taken by the pipeline's stage.
+   */
+  static final class Pending {
+    private Map<Prefix, RouteAttributes> whole;
+    private Map<Prefix, RouteAttributes> changes = new java.util.HashMap<>();
+
+    synchronized void set(Map<Prefix, RouteAttributes> routes) {
+      whole = routes;
+      changes = new java.util.HashMap<>();
+    }
+
+    synchronized void change(Map<Prefix, RouteAttributes> more) {
+      changes.putAll(more);
+    }
+
+    /** Hands everything waiting to {@code peer}, in order: the whole set, then the changes. */
+    void handTo(BgpPeer peer) {
+      Map<Prefix, RouteAttributes> w;
+      Map<Prefix, RouteAttributes> c;
+      synchronized (this) {
+        w = whole;
+        c = changes;
+        whole = null;
+        changes = new java.util.HashMap<>();
+      }
+      if (w != null) {
+        peer.setRoutes(w);
+      }
+      if (!c.isEmpty()) {
+        peer.updateRoutes(c);
+      }
     }
   }
 
@@ -64,8 +112,11 @@ public final class PeerSession {
       // Completed on Stop: the pipeline then hands its last set over without waiting for a
       // router that may never read again (the stop withdraws or deconfigures everything anyway).
       CompletableFuture<Void> stopping = new CompletableFuture<>();
-      Pair<SourceQueueWithComplete<Map<Prefix, RouteAttributes>>, CompletionStage<Done>> pipeline =
-          Source.<Map<Prefix, RouteAttributes>>queue(1, OverflowStrategy.dropHead())
+      Pending pending = new Pending();
+      // The elements are only signals: dropping or merging them loses nothing, the routes wait
+      // in Pending, and the last signal offered is never the one dropped.
+      Pair<SourceQueueWithComplete<Done>, CompletionStage<Done>> pipeline =
+          Source.<Done>queue(1, OverflowStrategy.dropHead())
               .conflateWithSeed(first -> {
                 telemetry.desiredSetWaiting(true);
                 return first;
@@ -73,9 +124,9 @@ public final class PeerSession {
                 telemetry.desiredSetConflated();
                 return newer;
               })
-              .mapAsync(1, routes -> {
+              .mapAsync(1, signal -> {
                 telemetry.desiredSetWaiting(false);
-                peer.setRoutes(routes);
+                pending.handTo(peer);
                 telemetry.desiredSetHandedOver();
                 return peer.whenWritable().applyToEither(stopping, v -> Done.getInstance());
               })
@@ -83,16 +134,21 @@ public final class PeerSession {
               .run(Materializer.createMaterializer(ctx));
       peer.start();
       ctx.getLog().info("session to {} AS{} started", config.peer(), config.peerAs());
-      return running(ctx, peer, pipeline.first(), pipeline.second(), stopping);
+      return running(ctx, peer, pending, pipeline.first(), pipeline.second(), stopping);
     });
   }
 
-  private static Behavior<Command> running(ActorContext<Command> ctx, BgpPeer peer,
-      SourceQueueWithComplete<Map<Prefix, RouteAttributes>> queue, CompletionStage<Done> pipelineDone,
-      CompletableFuture<Void> stopping) {
+  private static Behavior<Command> running(ActorContext<Command> ctx, BgpPeer peer, Pending pending,
+      SourceQueueWithComplete<Done> queue, CompletionStage<Done> pipelineDone, CompletableFuture<Void> stopping) {
     return Behaviors.receive(Command.class)
         .onMessage(SetRoutes.class, m -> {
-          queue.offer(m.routes());
+          pending.set(m.routes());
+          queue.offer(Done.getInstance());
+          return Behaviors.same();
+        })
+        .onMessage(UpdateRoutes.class, m -> {
+          pending.change(m.changes());
+          queue.offer(Done.getInstance());
           return Behaviors.same();
         })
         .onMessage(Stop.class, stop -> {
@@ -118,6 +174,7 @@ public final class PeerSession {
   private static Behavior<Command> stopping(ActorContext<Command> ctx, BgpPeer peer) {
     return Behaviors.receive(Command.class)
         .onMessage(SetRoutes.class, m -> Behaviors.same())
+        .onMessage(UpdateRoutes.class, m -> Behaviors.same())
         .onMessage(Stop.class, m -> Behaviors.same())
         .onMessage(PipelineDone.class, m -> {
           Stop stop = m.stop();

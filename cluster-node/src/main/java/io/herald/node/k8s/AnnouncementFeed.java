@@ -30,15 +30,16 @@ import org.apache.pekko.actor.typed.Behavior;
 import org.apache.pekko.actor.typed.javadsl.Behaviors;
 
 /**
- * The speaker half of MetalLB, on this node: the watcher's decisions become the complete desired
- * set for {@link NodeAnnouncements}, a {@code nodeAssigned} Event when this node starts announcing
- * a Service, and the ServiceBGPStatus / ServiceL2Status objects. Node label changes become
- * {@code SetNodeLabels}. One actor owns the state; all API writes are handed to the writers' own
- * threads.
+ * The speaker half of MetalLB, on this node: the watcher's decisions become this node's desired
+ * set in {@link NodeAnnouncements} (handed over as the Services whose entry changed), a
+ * {@code nodeAssigned} Event when this node starts announcing a Service, and the
+ * ServiceBGPStatus / ServiceL2Status objects. Node label changes become {@code SetNodeLabels}.
+ * One actor owns the state; all API writes are handed to the writers' own threads.
  *
  * <p>The pool (which advertisements select by) and the Service labels are read from the Service
  * when a decision arrives and again on every change of the Service, because they may change
- * without changing the decision (the pool annotation is written just after the ingress IPs).
+ * without changing the decision (Herald writes the pool annotation with the ingress IPs, but a
+ * Service may come with addresses from another controller and get its annotation later).
  */
 public final class AnnouncementFeed {
 
@@ -56,17 +57,17 @@ public final class AnnouncementFeed {
   }
 
   /**
-   * Hands the desired set on once the decisions already queued are in: a burst (a start-up, a
-   * resync) becomes one set instead of one copy of the whole set per Service.
+   * Hands the desired set's changes on once the decisions already queued are in: a burst (a
+   * start-up, a resync) becomes one message instead of one per Service.
    */
   private enum Flush implements Command {
     INSTANCE
   }
 
   /**
-   * The announcer took up the last set sent to plan it (or replaced it). Until then no new set is
-   * sent: the set is copied whole, so copying one per Flush during a burst would cost as much as
-   * planning and be thrown away by the announcer, which plans only the newest.
+   * The announcer took up the last changes sent (or merged them with newer ones). Until then no
+   * new changes are sent: they gather here, so during a burst the announcer gets a few large
+   * batches rather than a message per Flush.
    */
   private enum DesiredApplied implements Command {
     INSTANCE
@@ -133,13 +134,15 @@ public final class AnnouncementFeed {
     return Behaviors.setup(ctx -> {
       Map<ServiceKey, AnnounceDecision.Announce> owned = new TreeMap<>();
       Map<ServiceKey, ServiceDecision> decisions = new HashMap<>();
-      // Sorted, so that the desired list has a stable order.
-      Map<ServiceKey, ServiceAnnouncement> desired = new TreeMap<>();
+      Map<ServiceKey, ServiceAnnouncement> desired = new HashMap<>();
+      // The Services whose desired entry changed since the last changes were sent.
+      java.util.Set<ServiceKey> changedDesired = new java.util.LinkedHashSet<>();
       var labels = new java.util.concurrent.atomic.AtomicReference<Map<String, String>>();
 
-      // What changed since the last Flush: [DESIRED] the desired set, [LAYER2] the Layer 2 set. The
-      // first change queues a Flush behind the decisions already in the mailbox, so an idle feed
-      // answers one decision at once and a burst costs one set, not one per decision.
+      // What changed since the last Flush: [DESIRED] the desired set (which Services:
+      // changedDesired), [LAYER2] the Layer 2 set. The first change queues a Flush behind the
+      // decisions already in the mailbox, so an idle feed answers one decision at once and a
+      // burst costs one message, not one per decision.
       boolean[] dirty = new boolean[2];
       // [FLUSH_QUEUED] a Flush is in the mailbox; [SENT] a set is with the announcer, not yet applied.
       boolean[] state = new boolean[2];
@@ -157,7 +160,15 @@ public final class AnnouncementFeed {
           .onMessageEquals(Flush.INSTANCE, () -> {
             state[FLUSH_QUEUED] = false;
             if (dirty[DESIRED] && !state[SENT]) {
-              announcements.tell(new NodeAnnouncements.SetDesired(List.copyOf(desired.values()), Optional.of(applied)));
+              List<ServiceAnnouncement> set = new java.util.ArrayList<>();
+              List<io.herald.allocator.pool.ServiceKey> removed = new java.util.ArrayList<>();
+              for (ServiceKey k : changedDesired) {
+                ServiceAnnouncement a = desired.get(k);
+                if (a != null) set.add(a);
+                else removed.add(ServiceRequests.key(k));
+              }
+              changedDesired.clear();
+              announcements.tell(new NodeAnnouncements.UpdateDesired(set, removed, Optional.of(applied)));
               state[SENT] = true;
               dirty[DESIRED] = false;
             }
@@ -188,7 +199,10 @@ public final class AnnouncementFeed {
             }
             Optional<ServiceAnnouncement> next = announcement(d, view);
             ServiceAnnouncement prev = next.isPresent() ? desired.put(d.key(), next.get()) : desired.remove(d.key());
-            if (!Objects.equals(prev, next.orElse(null))) changed.accept(DESIRED);
+            if (!Objects.equals(prev, next.orElse(null))) {
+              changedDesired.add(d.key());
+              changed.accept(DESIRED);
+            }
             return Behaviors.same();
           })
           .onMessage(ServiceChanged.class, m -> {
@@ -197,6 +211,7 @@ public final class AnnouncementFeed {
             Optional<ServiceAnnouncement> next = announcement(d, source.service(m.key()));
             if (next.isPresent() && !next.get().equals(desired.get(m.key()))) {
               desired.put(m.key(), next.get());
+              changedDesired.add(m.key());
               changed.accept(DESIRED);
             }
             return Behaviors.same();

@@ -118,6 +118,28 @@ class NodeAnnouncementsLoopbackTest {
   }
 
   @Test
+  void changesToTheSetMoveOnlyTheirServicesRoutes() throws Exception {
+    Collector r1 = collector("127.0.0.2");
+    var node = node(RoutePlannerTest.config(r1.port, 1));
+    node.tell(new NodeAnnouncements.SetDesired(List.of(svc("web", "private", "192.0.2.5"),
+        svc("db", "private", "192.0.2.6"))));
+    Collector.await("2 routes", () -> r1.routes.size() == 2);
+    var applied = testKit.<NodeAnnouncements.DesiredApplied>createTestProbe();
+    // db deleted, api created, web moved to another address; anything not named stays.
+    node.tell(new NodeAnnouncements.UpdateDesired(List.of(svc("api", "public", "198.51.100.7"),
+        svc("web", "private", "192.0.2.8")), List.of(new ServiceKey("default", "db")), Optional.of(applied.ref())));
+    applied.expectMessage(NodeAnnouncements.DesiredApplied.INSTANCE);
+    Collector.await("changes applied", () -> r1.routes.keySet().equals(
+        java.util.Set.of(Prefix.parse("192.0.2.8/32"), Prefix.parse("198.51.100.0/24"))));
+    node.tell(new NodeAnnouncements.UpdateDesired(List.of(svc("new", "private", "192.0.2.9")), List.of(), Optional.empty()));
+    Collector.await("one more", () -> r1.routes.size() == 3);
+    // A whole set after changes replaces everything the changes left.
+    node.tell(new NodeAnnouncements.SetDesired(List.of(svc("db", "private", "192.0.2.6"))));
+    Collector.await("the whole set", () -> r1.routes.keySet().equals(java.util.Set.of(Prefix.parse("192.0.2.6/32"))));
+    assertThat(r1.established).as("one session, never reset").hasSize(1);
+  }
+
+  @Test
   void addingAPeerStartsASessionAndRemovingOneSendsCeaseDeconfigured() throws Exception {
     Collector r1 = collector("127.0.0.2");
     Collector r2 = collector("127.0.0.4");

@@ -140,6 +140,54 @@ class PeerSessionBackpressureTest {
   }
 
   @Test
+  void changesWhileTheRouterReadsNothingGatherByPrefixAndLeaveAsOneDiff() throws Exception {
+    PeerTelemetry telemetry = new PeerTelemetry(Clock.systemUTC());
+    PeerConfig config = new PeerConfig(new InetSocketAddress(IpLiterals.parse("127.0.0.2"), router.port()),
+        Asn.of(64512), Asn.of(64500), RouterId.parse("192.0.2.1"), Duration.ofSeconds(9), Duration.ofMillis(200),
+        false, new TcpSettings(Optional.of(IpLiterals.parse("127.0.0.1")), Optional.empty(), OptionalInt.empty()),
+        Set.of(AddressFamily.IPV4_UNICAST), false, Duration.ofSeconds(120), false);
+    ActorRef<PeerSession.Command> session = testKit.spawn(PeerSession.create(transport, config, telemetry));
+    router.acceptAndEstablish();
+    Collector.await("Established", telemetry::isEstablished);
+    Map<Prefix, RouteAttributes> first = desiredSet(0);
+    session.tell(new PeerSession.SetRoutes(first));
+    Collector.await("the outbound buffer past the high water mark",
+        () -> telemetry.pendingWriteBytes() > HIGH_WATER_MARK);
+
+    // The same thousand prefixes change again and again, and a hundred others are withdrawn.
+    List<Prefix> prefixes = List.copyOf(new java.util.TreeMap<>(first).keySet());
+    for (int g = 1; g <= CHANGES_WHILE_STALLED; g++) {
+      Map<Prefix, RouteAttributes> changes = new HashMap<>();
+      for (int i = 0; i < 1000; i++) {
+        changes.put(prefixes.get(i), new RouteAttributes(Optional.empty(), OptionalLong.empty(),
+            OptionalLong.of(med(g, i)), List.of(), List.of()));
+      }
+      for (int i = 1000; i < 1100; i++) {
+        changes.put(prefixes.get(i), null);
+      }
+      session.tell(new PeerSession.UpdateRoutes(changes));
+    }
+    int last = CHANGES_WHILE_STALLED;
+    Collector.await("changes waiting", () -> telemetry.desiredSetWaiting()
+        && telemetry.desiredSetsConflated() == last - 1);
+    assertThat(telemetry.desiredSetsHandedOver()).as("taken while not writable").isEqualTo(1);
+
+    router.resumeReading();
+    Collector.await("the newest routes at the router", () -> router.routes.size() == PREFIXES - 100
+        && Long.valueOf(med(last, 999)).equals(router.routes.get(prefixes.get(999))));
+    for (int i = 0; i < 1000; i++) {
+      assertThat(router.routes.get(prefixes.get(i))).isEqualTo(med(last, i));
+    }
+    assertThat(router.routes).doesNotContainKeys(prefixes.subList(1000, 1100).toArray(Prefix[]::new));
+    assertThat(router.generationsSeen).as("on the wire: the first set, then only the newest change").containsOnly(0L, (long) last);
+    assertThat(telemetry.desiredSetsHandedOver()).isEqualTo(2);
+
+    TestProbe<Done> stopped = testKit.createTestProbe();
+    session.tell(new PeerSession.Stop(true, "", stopped.getRef()));
+    stopped.expectMessage(Duration.ofSeconds(30), Done.getInstance());
+  }
+
+  @Test
   void aSessionStopsWhileItsRouterReadsNothing() throws Exception {
     PeerTelemetry telemetry = new PeerTelemetry(Clock.systemUTC());
     PeerConfig config = new PeerConfig(new InetSocketAddress(IpLiterals.parse("127.0.0.2"), router.port()),
