@@ -27,7 +27,7 @@ import tools.jackson.databind.node.ObjectNode;
  * <p>Semantics follow the API server where Herald, its tests and kubectl depend on them: create
  * conflicts (409 AlreadyExists), optimistic concurrency on a stale resourceVersion (409
  * Conflict), the {@code status} subresource (a write to the object keeps its status, a write to
- * {@code /status} changes only the status), JSON patch (RFC 6902), JSON merge patch (RFC 7386),
+ * {@code /status} changes only the status, and for Services the metadata too), JSON patch (RFC 6902), JSON merge patch (RFC 7386),
  * label and field selectors, and watches from a resourceVersion (410 Gone when it is older than
  * the kept changes) or from now with the current objects first. Every operation is a map lookup;
  * the fabric8 CRUD mock it replaces scanned every stored object on each request, which made a
@@ -205,7 +205,13 @@ final class SandboxStore {
   private Reply update(ApiResource type, String namespace, String name, ObjectNode current, ObjectNode next,
       boolean statusOnly) {
     ObjectNode o;
-    if (statusOnly) {
+    if (statusOnly && statusWritesMetadata(type)) {
+      // The Service status strategy resets only the spec: labels, annotations and finalizers sent
+      // to /status are kept (Kubernetes' own service controller patches finalizers that way).
+      o = next;
+      if (current.has("spec")) o.set("spec", current.get("spec"));
+      else o.remove("spec");
+    } else if (statusOnly) {
       if (!type.hasStatus()) return notFound(type, name);
       o = current.deepCopy();
       JsonNode status = next.get("status");
@@ -330,6 +336,15 @@ final class SandboxStore {
   }
 
   // ---- helpers
+
+  /**
+   * Whether a write to the type's {@code /status} also writes metadata. For core Services it does
+   * (their status strategy resets only the spec); for custom resources, and in this sandbox for
+   * every other type, only the status is taken.
+   */
+  private static boolean statusWritesMetadata(ApiResource type) {
+    return type.group().isEmpty() && type.plural().equals("services");
+  }
 
   /** RFC 7386 section 2, MergePatch(target, patch). */
   static JsonNode merge(JsonNode target, JsonNode patch) {

@@ -2,8 +2,12 @@ package io.herald.k8s.write;
 
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
-import io.fabric8.kubernetes.client.dsl.base.PatchContext;
-import io.fabric8.kubernetes.client.dsl.base.PatchType;
+import io.fabric8.kubernetes.api.model.Status;
+import io.fabric8.kubernetes.api.model.StatusBuilder;
+import io.fabric8.kubernetes.client.http.HttpClient;
+import io.fabric8.kubernetes.client.http.HttpRequest;
+import io.fabric8.kubernetes.client.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import io.herald.k8s.model.ServiceKey;
 import java.time.Duration;
 import java.util.List;
@@ -12,6 +16,7 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Collectors;
@@ -19,8 +24,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Writes a Service's {@code status.loadBalancer.ingress} (through the status subresource) and its
- * {@code metallb.io/ip-allocated-from-pool} annotation. Writes to one Service run one at a time and
+ * Writes a Service's {@code status.loadBalancer.ingress} and its
+ * {@code metallb.io/ip-allocated-from-pool} annotation, together, through the status subresource.
+ * Writes to one Service run one at a time and
  * keep their order; writes to different Services run side by side on a few threads, so that a
  * burst (thousands of Services at start-up) is not one API round trip after the other. A write
  * equal to the last one made is skipped.
@@ -42,6 +48,8 @@ public final class ServiceStatusWriter implements AutoCloseable {
   }
 
   private final KubernetesClient client;
+  /** The API server's URL, ending with a slash. */
+  private final String apiBase;
   /** Requests in flight at once: enough to hide the round trip, few enough not to flood the API. */
   static final int WRITERS = 8;
 
@@ -55,6 +63,8 @@ public final class ServiceStatusWriter implements AutoCloseable {
 
   public ServiceStatusWriter(KubernetesClient client) {
     this.client = client;
+    String master = client.getMasterUrl().toString();
+    this.apiBase = master.endsWith("/") ? master : master + "/";
   }
 
   /**
@@ -122,15 +132,8 @@ public final class ServiceStatusWriter implements AutoCloseable {
 
   private boolean apply(ServiceKey key, Assignment a) {
     if (a.equals(written.get(key))) return false;
-    // Named by an object rather than withName: fabric8 GETs the object before a patch by name.
-    var svc = client.services().inNamespace(key.namespace()).resource(new io.fabric8.kubernetes.api.model.ServiceBuilder()
-        .withNewMetadata().withNamespace(key.namespace()).withName(key.name()).endMetadata().build());
-    String ingress = a.ips().stream().map(ip -> "{\"ip\":\"" + ip + "\",\"ipMode\":\"VIP\"}").collect(Collectors.joining(","));
     try {
-      svc.subresource("status").patch(
-          PatchContext.of(PatchType.JSON_MERGE), "{\"status\":{\"loadBalancer\":{\"ingress\":[" + ingress + "]}}}");
-      String pool = a.pool().isEmpty() ? "null" : "\"" + a.pool() + "\"";
-      svc.patch(PatchContext.of(PatchType.JSON_MERGE), "{\"metadata\":{\"annotations\":{\"" + POOL_ANNOTATION + "\":" + pool + "}}}");
+      patchStatus(key, patch(a));
     } catch (KubernetesClientException e) {
       written.remove(key);
       requested.remove(key, a);
@@ -139,6 +142,54 @@ public final class ServiceStatusWriter implements AutoCloseable {
     }
     written.put(key, a);
     return true;
+  }
+
+  /**
+   * Sends one merge patch to the Service's status subresource through the client's HTTP stack (its
+   * authentication, TLS and retries) rather than a typed operation, which would copy the object,
+   * build the URL by pattern and read the whole Service back; only a failure's Status is read.
+   */
+  private void patchStatus(ServiceKey key, String body) {
+    HttpClient http = client.getHttpClient();
+    HttpRequest.Builder request = http.newHttpRequestBuilder()
+        .uri(apiBase + "api/v1/namespaces/" + key.namespace() + "/services/" + key.name() + "/status")
+        .method("PATCH", "application/merge-patch+json", body);
+    Integer timeout = client.getConfiguration().getRequestTimeout();
+    if (timeout != null && timeout > 0) request.timeout(timeout, TimeUnit.MILLISECONDS);
+    HttpResponse<byte[]> response;
+    try {
+      response = http.sendAsync(request.build(), byte[].class).get();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new KubernetesClientException("interrupted while writing the status of " + key, e);
+    } catch (ExecutionException e) {
+      throw new KubernetesClientException("status of " + key + " not written: " + e.getCause().getMessage(), e.getCause());
+    }
+    if (!response.isSuccessful()) {
+      Status status;
+      try {
+        status = client.getKubernetesSerialization().unmarshal(
+            new String(response.body(), StandardCharsets.UTF_8), Status.class);
+      } catch (RuntimeException notAStatus) {
+        status = new StatusBuilder().withCode(response.code())
+            .withMessage("HTTP " + response.code() + " from the API server").build();
+      }
+      throw new KubernetesClientException(status);
+    }
+  }
+
+  /**
+   * One JSON merge patch (RFC 7386) for the status subresource with the ingress IPs and the pool
+   * annotation: a Service's status strategy resets only the spec, so the annotation written
+   * there is kept, and the address and its pool appear in one write (one new version, one watch
+   * event) instead of two. A cleared pool removes the annotation (null in a merge patch).
+   */
+  static String patch(Assignment a) {
+    String ingress = a.ips().stream().map(ip -> "{\"ip\":\"" + ip + "\",\"ipMode\":\"VIP\"}")
+        .collect(Collectors.joining(","));
+    String pool = a.pool().isEmpty() ? "null" : "\"" + a.pool() + "\"";
+    return "{\"metadata\":{\"annotations\":{\"" + POOL_ANNOTATION + "\":" + pool + "}},"
+        + "\"status\":{\"loadBalancer\":{\"ingress\":[" + ingress + "]}}}";
   }
 
   /** Forgets a deleted Service. */

@@ -96,13 +96,24 @@ class SandboxStoreTest {
         json("{'metadata':{'name':'web','labels':{'app':'web'}},'spec':{'type':'LoadBalancer'},"
             + "'status':{'loadBalancer':{'ingress':[{'ip':'192.0.2.1'}]}}}"));
     assertThat(store.get(SERVICES, "default", "web").body().path("status").path("loadBalancer").has("ingress")).isFalse();
-    // a merge patch of /status changes only the status
+    // a merge patch of a Service's /status changes the status and the metadata, never the spec
     SandboxStore.Reply r = store.patch(SERVICES, "default", "web", true, SandboxStore.PatchKind.MERGE,
-        json("{'metadata':{'labels':{'app':'changed'}},'status':{'loadBalancer':{'ingress':[{'ip':'192.0.2.7'}]}}}"));
+        json("{'metadata':{'annotations':{'pool':'p1'}},'spec':{'type':'ClusterIP'},"
+            + "'status':{'loadBalancer':{'ingress':[{'ip':'192.0.2.7'}]}}}"));
     assertThat(r.code()).isEqualTo(200);
     JsonNode now = store.get(SERVICES, "default", "web").body();
     assertThat(now.path("status").path("loadBalancer").path("ingress").get(0).path("ip").asString()).isEqualTo("192.0.2.7");
+    assertThat(now.path("metadata").path("annotations").path("pool").asString()).isEqualTo("p1");
     assertThat(now.path("metadata").path("labels").path("app").asString()).isEqualTo("web");
+    assertThat(now.path("spec").path("type").asString()).isEqualTo("LoadBalancer");
+    // a custom resource's /status takes only the status
+    ApiResource bgpStatus = ApiResources.find("metallb.io", "v1beta1", "servicebgpstatuses").orElseThrow();
+    store.create(bgpStatus, "default", json("{'metadata':{'name':'s','labels':{'a':'1'}}}"));
+    store.patch(bgpStatus, "default", "s", true, SandboxStore.PatchKind.MERGE,
+        json("{'metadata':{'labels':{'a':'2'}},'status':{'node':'n1'}}"));
+    JsonNode cr = store.get(bgpStatus, "default", "s").body();
+    assertThat(cr.path("status").path("node").asString()).isEqualTo("n1");
+    assertThat(cr.path("metadata").path("labels").path("a").asString()).isEqualTo("1");
     // a type without a status subresource has no /status
     store.create(CONFIGMAPS, "default", json("{'metadata':{'name':'c'}}"));
     assertThat(store.replace(CONFIGMAPS, "default", "c", true, json("{'status':{}}")).code()).isEqualTo(404);

@@ -69,6 +69,9 @@ class WriteBackIT {
     assertThat(after.getMetadata().getAnnotations()).containsEntry(ServiceStatusWriter.POOL_ANNOTATION, "default");
     assertThat(after.getSpec().getType()).as("spec untouched").isEqualTo("LoadBalancer");
 
+    // One request per write: address and pool together through the status subresource.
+    assertThat(api.requests()).containsEntry("PATCH services/status", 1L).doesNotContainKey("PATCH services");
+
     ManualClock clock = new ManualClock(Instant.now().minus(Duration.ofMinutes(11)));
     ObjectRef ref = ObjectRef.of(Views.service(after));
     try (var events = new EventRecorder(c, clock, "worker-1", Duration.ofSeconds(10))) {
@@ -94,5 +97,36 @@ class WriteBackIT {
 
     var jsonpath = kubectl.run("get", "svc", "web", "-o", "jsonpath={.status.loadBalancer.ingress[0].ip}");
     assertThat(jsonpath.stdout()).isEqualTo("192.0.2.10");
+  }
+
+  @Test
+  void aServiceThatIsGoneFailsTheWriteWithTheApiServersStatus() {
+    try (var status = new ServiceStatusWriter(api.client())) {
+      var write = status.write(new ServiceKey("default", "gone"),
+          new ServiceStatusWriter.Assignment(List.of("192.0.2.10"), "default"));
+      assertThat(write).failsWithin(Duration.ofSeconds(20))
+          .withThrowableThat().havingRootCause()
+          .isInstanceOfSatisfying(io.fabric8.kubernetes.client.KubernetesClientException.class, e -> {
+            assertThat(e.getCode()).isEqualTo(404);
+            assertThat(e.getMessage()).contains("services \"gone\" not found");
+          });
+      assertThat(status.requested(new ServiceKey("default", "gone"))).as("not kept as asked for").isEmpty();
+    }
+  }
+
+  @Test
+  void clearingRemovesTheAddressAndThePoolAnnotationTogether() throws Exception {
+    var c = api.client();
+    Service svc = Objects8.loadBalancer(c, "default", "web", "Cluster", null);
+    ServiceKey key = Views.key(svc);
+    try (var status = new ServiceStatusWriter(c)) {
+      status.write(key, new ServiceStatusWriter.Assignment(List.of("192.0.2.10", "2001:db8::10"), "default"))
+          .get(20, TimeUnit.SECONDS);
+      status.write(key, ServiceStatusWriter.Assignment.NONE).get(20, TimeUnit.SECONDS);
+    }
+    Service after = c.services().inNamespace("default").withName("web").get();
+    assertThat(after.getStatus().getLoadBalancer().getIngress()).isEmpty();
+    assertThat(after.getMetadata().getAnnotations()).doesNotContainKey(ServiceStatusWriter.POOL_ANNOTATION);
+    assertThat(api.requests()).containsEntry("PATCH services/status", 2L).doesNotContainKey("PATCH services");
   }
 }
