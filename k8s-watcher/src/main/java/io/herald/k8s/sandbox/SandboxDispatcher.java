@@ -155,7 +155,7 @@ final class SandboxDispatcher extends Dispatcher {
 
   private MockResponse reply(SandboxStore.Reply r) {
     return new MockResponse().setResponseCode(r.code()).setHeader("Content-Type", JSON)
-        .setBody(json.writeValueAsBytes(r.body()));
+        .setBody(r.text() != null ? r.text().getBytes(java.nio.charset.StandardCharsets.UTF_8) : json.writeValueAsBytes(r.body()));
   }
 
   @Override

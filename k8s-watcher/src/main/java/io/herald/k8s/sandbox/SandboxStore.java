@@ -27,9 +27,10 @@ import tools.jackson.databind.node.ObjectNode;
  * <p>Semantics follow the API server where Herald, its tests and kubectl depend on them: create
  * conflicts (409 AlreadyExists), optimistic concurrency on a stale resourceVersion (409
  * Conflict), the {@code status} subresource (a write to the object keeps its status, a write to
- * {@code /status} changes only the status, and for Services the metadata too), JSON patch (RFC 6902), JSON merge patch (RFC 7386),
- * label and field selectors, and watches from a resourceVersion (410 Gone when it is older than
- * the kept changes) or from now with the current objects first. Every operation is a map lookup;
+ * {@code /status} changes only the status, and for Services the metadata too), JSON patch (RFC
+ * 6902), JSON merge patch (RFC 7386), label and field selectors, and watches from a
+ * resourceVersion (410 Gone when it is older than the kept changes) or from now with the current
+ * objects first. Every operation is a map lookup;
  * the fabric8 CRUD mock it replaces scanned every stored object on each request, which made a
  * sandbox with 10,000 Services answer a few requests a second.
  *
@@ -42,8 +43,15 @@ final class SandboxStore {
   /** Changes kept for watches that resume from a resourceVersion. */
   static final int HISTORY = 50_000;
 
-  /** An answer: HTTP status and JSON body. */
-  record Reply(int code, JsonNode body) {}
+  /**
+   * An answer: HTTP status and JSON body, with the body's text when the store already wrote it
+   * (a written object is serialized once, for its watch event and its answer).
+   */
+  record Reply(int code, JsonNode body, String text) {
+    Reply(int code, JsonNode body) {
+      this(code, body, null);
+    }
+  }
 
   /** Where a watch's events go, as JSON text frames; {@link #close()} ends the watch. */
   interface Sink {
@@ -236,10 +244,12 @@ final class SandboxStore {
     o.put("kind", type.kind());
     o.put("apiVersion", type.apiVersion());
     removeNulls(o);
+    // No change: no new version, no event. Compared with the current version put in place, so
+    // that the stored object need not be copied.
+    meta.set("resourceVersion", was.get("resourceVersion"));
+    boolean same = current.equals(o);
     meta.remove("resourceVersion");
-    ObjectNode before = current.deepCopy();
-    ((ObjectNode) before.get("metadata")).remove("resourceVersion");
-    if (before.equals(o)) return new Reply(200, current); // no change: no new version, no event
+    if (same) return new Reply(200, current);
     return store(type, key(type, namespace, name), o, "MODIFIED", 200);
   }
 
@@ -248,7 +258,7 @@ final class SandboxStore {
     if (o == null) return notFound(type, name);
     ObjectNode gone = o.deepCopy();
     ((ObjectNode) gone.get("metadata")).put("resourceVersion", Long.toString(++revision));
-    record(type, gone, "DELETED");
+    record(type, gone, frame("DELETED", json.writeValueAsString(gone)));
     return new Reply(200, gone);
   }
 
@@ -273,17 +283,22 @@ final class SandboxStore {
   private Reply store(ApiResource type, String key, ObjectNode o, String event, int code) {
     ((ObjectNode) o.get("metadata")).put("resourceVersion", Long.toString(++revision));
     of(type).put(key, o);
-    record(type, o, event);
-    return new Reply(code, o);
+    String text = json.writeValueAsString(o);
+    record(type, o, frame(event, text));
+    return new Reply(code, o, text);
   }
 
-  private void record(ApiResource type, ObjectNode o, String event) {
-    String frame = frame(event, o);
+  private void record(ApiResource type, ObjectNode o, String frame) {
     history.addLast(new Change(revision, type, o, frame));
     while (history.size() > HISTORY) history.removeFirst();
     for (Watch w : watches) {
       if (w.query().matches(type, o)) w.sink().send(frame);
     }
+  }
+
+  /** A watch event around an object already written as JSON text. */
+  private static String frame(String event, String objectJson) {
+    return "{\"type\":\"" + event + "\",\"object\":" + objectJson + "}";
   }
 
   private String frame(String event, JsonNode object) {
