@@ -40,7 +40,8 @@ import org.junit.jupiter.api.Test;
  * created at once through the sandbox API while one node reads it, timed until every one shows an
  * address in {@code status.loadBalancer.ingress}, beside the raw append rate of a single persistent
  * actor on the node's own journal in the same run. The node announces to one loopback collector,
- * as a node would to its router; everything shares one JVM and the machine's cores.
+ * as a node would to its router; everything shares one JVM and the machine's cores. With
+ * {@code -DargLine=-XX:TieredStopAtLevel=1} the JVM compiles as {@code bin/herald} runs a node.
  */
 class ApiThroughputBenchmark {
   private static final int N = Integer.getInteger("herald.bench.services", 10_000);
@@ -109,6 +110,7 @@ class ApiThroughputBenchmark {
           double syncedSeconds = (System.nanoTime() - t0) / 1e9;
           await(withStatus::size, N);
           double statusSeconds = (System.nanoTime() - t0) / 1e9;
+          var atStatus = api.requests();
           await(router.routes::size, N);
           assertThat(withStatus).hasSize(N);
           double routedSeconds = (System.nanoTime() - t0) / 1e9;
@@ -118,6 +120,9 @@ class ApiThroughputBenchmark {
           awaitWritten(api, before, N);
           System.out.printf("seen at once, all written:     %.2f s (every IPAllocated and nodeAssigned Event, every ServiceBGPStatus)%n",
               (System.nanoTime() - t0) / 1e9);
+          System.out.println("  by the time all had status:");
+          requests(before, atStatus, N);
+          System.out.println("  by the time all was written:");
           requests(before, api.requests(), N);
           var reasons = new java.util.TreeMap<String, Integer>();
           for (var e : client.v1().events().inAnyNamespace().list().getItems()) {
