@@ -94,9 +94,8 @@ class PeerSessionBackpressureTest {
     }
   }
 
-  @Test
-  void aRouterThatStopsReadingHoldsBackTheStreamAndGetsOnlyTheNewestSetOnceItReads() throws Exception {
-    PeerTelemetry telemetry = new PeerTelemetry(Clock.systemUTC());
+  /** A session to the stalled router, Established. */
+  private ActorRef<PeerSession.Command> establishedSession(PeerTelemetry telemetry) throws Exception {
     PeerConfig config = new PeerConfig(new InetSocketAddress(IpLiterals.parse("127.0.0.2"), router.port()),
         Asn.of(64512), Asn.of(64500), RouterId.parse("192.0.2.1"), Duration.ofSeconds(9), Duration.ofMillis(200),
         false, new TcpSettings(Optional.of(IpLiterals.parse("127.0.0.1")), Optional.empty(), OptionalInt.empty()),
@@ -104,6 +103,13 @@ class PeerSessionBackpressureTest {
     ActorRef<PeerSession.Command> session = testKit.spawn(PeerSession.create(transport, config, telemetry));
     router.acceptAndEstablish();
     Collector.await("Established", telemetry::isEstablished);
+    return session;
+  }
+
+  @Test
+  void aRouterThatStopsReadingHoldsBackTheStreamAndGetsOnlyTheNewestSetOnceItReads() throws Exception {
+    PeerTelemetry telemetry = new PeerTelemetry(Clock.systemUTC());
+    ActorRef<PeerSession.Command> session = establishedSession(telemetry);
 
     // The first set is more than the socket buffers take: the channel stops being writable.
     session.tell(new PeerSession.SetRoutes(desiredSet(0)));
@@ -142,13 +148,7 @@ class PeerSessionBackpressureTest {
   @Test
   void changesWhileTheRouterReadsNothingGatherByPrefixAndLeaveAsOneDiff() throws Exception {
     PeerTelemetry telemetry = new PeerTelemetry(Clock.systemUTC());
-    PeerConfig config = new PeerConfig(new InetSocketAddress(IpLiterals.parse("127.0.0.2"), router.port()),
-        Asn.of(64512), Asn.of(64500), RouterId.parse("192.0.2.1"), Duration.ofSeconds(9), Duration.ofMillis(200),
-        false, new TcpSettings(Optional.of(IpLiterals.parse("127.0.0.1")), Optional.empty(), OptionalInt.empty()),
-        Set.of(AddressFamily.IPV4_UNICAST), false, Duration.ofSeconds(120), false);
-    ActorRef<PeerSession.Command> session = testKit.spawn(PeerSession.create(transport, config, telemetry));
-    router.acceptAndEstablish();
-    Collector.await("Established", telemetry::isEstablished);
+    ActorRef<PeerSession.Command> session = establishedSession(telemetry);
     Map<Prefix, RouteAttributes> first = desiredSet(0);
     session.tell(new PeerSession.SetRoutes(first));
     Collector.await("the outbound buffer past the high water mark",
@@ -190,13 +190,7 @@ class PeerSessionBackpressureTest {
   @Test
   void aSessionStopsWhileItsRouterReadsNothing() throws Exception {
     PeerTelemetry telemetry = new PeerTelemetry(Clock.systemUTC());
-    PeerConfig config = new PeerConfig(new InetSocketAddress(IpLiterals.parse("127.0.0.2"), router.port()),
-        Asn.of(64512), Asn.of(64500), RouterId.parse("192.0.2.1"), Duration.ofSeconds(9), Duration.ofMillis(200),
-        false, new TcpSettings(Optional.of(IpLiterals.parse("127.0.0.1")), Optional.empty(), OptionalInt.empty()),
-        Set.of(AddressFamily.IPV4_UNICAST), false, Duration.ofSeconds(120), false);
-    ActorRef<PeerSession.Command> session = testKit.spawn(PeerSession.create(transport, config, telemetry));
-    router.acceptAndEstablish();
-    Collector.await("Established", telemetry::isEstablished);
+    ActorRef<PeerSession.Command> session = establishedSession(telemetry);
     session.tell(new PeerSession.SetRoutes(desiredSet(0)));
     Collector.await("the outbound buffer past the high water mark",
         () -> telemetry.pendingWriteBytes() > HIGH_WATER_MARK);

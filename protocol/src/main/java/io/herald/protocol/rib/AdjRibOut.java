@@ -130,11 +130,7 @@ public final class AdjRibOut {
         lastCanonical = a == null ? null : canonical(a);
       }
       if (lastCanonical != null && desired.put(Objects.requireNonNull(e.getKey(), "prefix"), lastCanonical) == null) {
-        if (v6) {
-          desiredIpv6++;
-        } else {
-          desiredIpv4++;
-        }
+        countDesired(e.getKey(), +1);
       }
     }
     pruneInterned();
@@ -193,10 +189,17 @@ public final class AdjRibOut {
    * one-prefix form of {@link #recompute}.
    */
   private void settle(Prefix p, int h) {
-    if (!eligible(p)) {
-      return;
+    if (eligible(p) && !pendIfDiffers(p, h, desired.get(p, h)) && pending.size() > 0) {
+      // Back to what the peer already has: nothing to send (its queue entry is skipped).
+      pending.remove(p);
     }
-    PathAttributes d = desired.get(p, h);
+  }
+
+  /**
+   * Marks {@code p} pending when what the peer holds differs from {@code d}, or a refresh asked
+   * to send it again; whether it did.
+   */
+  private boolean pendIfDiffers(Prefix p, int h, PathAttributes d) {
     PathAttributes a = advertised.get(p, h);
     if (a != d && a != null && a.equals(d)) {
       advertised.put(p, d, h); // an older instance of an equal set: adopt the current one
@@ -204,10 +207,9 @@ public final class AdjRibOut {
     }
     if (a != d || (resend.size() > 0 && resend.containsKey(p, h))) {
       addPending(p, h);
-    } else if (pending.size() > 0) {
-      // Back to what the peer already has: nothing to send (its queue entry is skipped).
-      pending.remove(p);
+      return true;
     }
+    return false;
   }
 
   /**
@@ -501,16 +503,7 @@ public final class AdjRibOut {
       if (p == null || !eligible(p)) {
         continue;
       }
-      int h = desired.hashAt(s);
-      PathAttributes c = desired.valueAt(s);
-      PathAttributes a = advertised.get(p, h);
-      if (a != c && a != null && a.equals(c)) {
-        advertised.put(p, c, h); // an older instance of an equal set: adopt the current one
-        a = c;
-      }
-      if (a != c || (resend.size() > 0 && resend.containsKey(p, h))) {
-        addPending(p, h);
-      }
+      pendIfDiffers(p, desired.hashAt(s), desired.valueAt(s));
     }
     for (int s = 0; s < advertised.capacity(); s++) {
       Prefix p = advertised.keyAt(s);
