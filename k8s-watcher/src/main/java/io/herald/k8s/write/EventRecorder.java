@@ -4,8 +4,6 @@ import io.fabric8.kubernetes.api.model.Event;
 import io.fabric8.kubernetes.api.model.EventBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
-import io.fabric8.kubernetes.client.dsl.base.PatchContext;
-import io.fabric8.kubernetes.client.dsl.base.PatchType;
 import io.herald.k8s.event.EventAggregator;
 import io.herald.k8s.event.EventSpec;
 import java.time.Clock;
@@ -32,6 +30,7 @@ public final class EventRecorder implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(EventRecorder.class);
 
   private final KubernetesClient client;
+  private final ApiRequest api;
   private final Clock clock;
   private final String host;
   private final EventAggregator aggregator;
@@ -47,6 +46,7 @@ public final class EventRecorder implements AutoCloseable {
    */
   public EventRecorder(KubernetesClient client, Clock clock, String host, Duration minInterval) {
     this.client = client;
+    this.api = new ApiRequest(client);
     this.clock = clock;
     this.host = host;
     this.aggregator = new EventAggregator(minInterval, Duration.ofHours(1));
@@ -114,18 +114,16 @@ public final class EventRecorder implements AutoCloseable {
     String ns = s.involved().namespace();
     try {
       if (w.create()) {
-        client.v1().events().inNamespace(ns).resource(build(w)).create();
+        create(ns, w);
       } else {
         String patch = "{\"count\":" + w.count() + ",\"lastTimestamp\":\"" + time(w.last()) + "\"}";
-        // Named by an object rather than withName: fabric8 GETs the object before a patch by name.
-        client.v1().events().inNamespace(ns).resource(new EventBuilder().withNewMetadata().withNamespace(ns)
-            .withName(w.name()).endMetadata().build()).patch(PatchContext.of(PatchType.JSON_MERGE), patch);
+        api.send("PATCH", ApiRequest.core(ns, "events") + "/" + w.name(), "application/merge-patch+json", patch);
       }
     } catch (KubernetesClientException e) {
       if (e.getCode() == 404 && !w.create()) {
         // The Event expired or was deleted: create it again with the count so far.
         try {
-          client.v1().events().inNamespace(ns).resource(build(w)).create();
+          create(ns, w);
           return;
         } catch (KubernetesClientException again) {
           e = again;
@@ -133,6 +131,11 @@ public final class EventRecorder implements AutoCloseable {
       }
       log.warn("event {} {} on {}/{} not written: {}", s.type().text(), s.reason(), ns, s.involved().name(), e.getMessage());
     }
+  }
+
+  private void create(String ns, EventAggregator.Write w) {
+    api.send("POST", ApiRequest.core(ns, "events"), "application/json",
+        client.getKubernetesSerialization().asJson(build(w)));
   }
 
   private Event build(EventAggregator.Write w) {

@@ -2,12 +2,6 @@ package io.herald.k8s.write;
 
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
-import io.fabric8.kubernetes.api.model.Status;
-import io.fabric8.kubernetes.api.model.StatusBuilder;
-import io.fabric8.kubernetes.client.http.HttpClient;
-import io.fabric8.kubernetes.client.http.HttpRequest;
-import io.fabric8.kubernetes.client.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
 import io.herald.k8s.model.ServiceKey;
 import java.time.Duration;
 import java.util.List;
@@ -16,7 +10,6 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Collectors;
@@ -47,9 +40,7 @@ public final class ServiceStatusWriter implements AutoCloseable {
     public static final Assignment NONE = new Assignment(List.of(), "");
   }
 
-  private final KubernetesClient client;
-  /** The API server's URL, ending with a slash. */
-  private final String apiBase;
+  private final ApiRequest api;
   /** Requests in flight at once: enough to hide the round trip, few enough not to flood the API. */
   static final int WRITERS = 8;
 
@@ -62,9 +53,7 @@ public final class ServiceStatusWriter implements AutoCloseable {
   private final Object idle = new Object();
 
   public ServiceStatusWriter(KubernetesClient client) {
-    this.client = client;
-    String master = client.getMasterUrl().toString();
-    this.apiBase = master.endsWith("/") ? master : master + "/";
+    this.api = new ApiRequest(client);
   }
 
   /**
@@ -133,7 +122,8 @@ public final class ServiceStatusWriter implements AutoCloseable {
   private boolean apply(ServiceKey key, Assignment a) {
     if (a.equals(written.get(key))) return false;
     try {
-      patchStatus(key, patch(a));
+      api.send("PATCH", ApiRequest.core(key.namespace(), "services") + "/" + key.name() + "/status",
+          "application/merge-patch+json", patch(a));
     } catch (KubernetesClientException e) {
       written.remove(key);
       requested.remove(key, a);
@@ -142,40 +132,6 @@ public final class ServiceStatusWriter implements AutoCloseable {
     }
     written.put(key, a);
     return true;
-  }
-
-  /**
-   * Sends one merge patch to the Service's status subresource through the client's HTTP stack (its
-   * authentication, TLS and retries) rather than a typed operation, which would copy the object,
-   * build the URL by pattern and read the whole Service back; only a failure's Status is read.
-   */
-  private void patchStatus(ServiceKey key, String body) {
-    HttpClient http = client.getHttpClient();
-    HttpRequest.Builder request = http.newHttpRequestBuilder()
-        .uri(apiBase + "api/v1/namespaces/" + key.namespace() + "/services/" + key.name() + "/status")
-        .method("PATCH", "application/merge-patch+json", body);
-    Integer timeout = client.getConfiguration().getRequestTimeout();
-    if (timeout != null && timeout > 0) request.timeout(timeout, TimeUnit.MILLISECONDS);
-    HttpResponse<byte[]> response;
-    try {
-      response = http.sendAsync(request.build(), byte[].class).get();
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new KubernetesClientException("interrupted while writing the status of " + key, e);
-    } catch (ExecutionException e) {
-      throw new KubernetesClientException("status of " + key + " not written: " + e.getCause().getMessage(), e.getCause());
-    }
-    if (!response.isSuccessful()) {
-      Status status;
-      try {
-        status = client.getKubernetesSerialization().unmarshal(
-            new String(response.body(), StandardCharsets.UTF_8), Status.class);
-      } catch (RuntimeException notAStatus) {
-        status = new StatusBuilder().withCode(response.code())
-            .withMessage("HTTP " + response.code() + " from the API server").build();
-      }
-      throw new KubernetesClientException(status);
-    }
   }
 
   /**

@@ -100,6 +100,26 @@ class WriteBackIT {
   }
 
   @Test
+  void anEventDeletedMeanwhileIsCreatedAgainWithItsCount() throws Exception {
+    var c = api.client();
+    Service svc = Objects8.loadBalancer(c, "default", "web", "Cluster", null);
+    ObjectRef ref = ObjectRef.of(Views.service(svc));
+    ManualClock clock = new ManualClock(Instant.now().minus(Duration.ofMinutes(5)));
+    try (var events = new EventRecorder(c, clock, "worker-1", Duration.ofSeconds(10))) {
+      events.record(MetallbEvents.nodeAssigned(ref, "worker-1", MetallbEvents.SPEAKER));
+      events.drain();
+      assertThat(c.v1().events().inNamespace("default").list().getItems()).hasSize(1);
+      c.v1().events().inNamespace("default").delete();
+      clock.now = clock.now.plus(Duration.ofMinutes(1));
+      events.record(MetallbEvents.nodeAssigned(ref, "worker-1", MetallbEvents.SPEAKER));
+      events.drain();
+    }
+    assertThat(c.v1().events().inNamespace("default").list().getItems()).singleElement()
+        .satisfies(e -> assertThat(e.getCount()).isEqualTo(2));
+    assertThat(api.requests()).containsEntry("POST events", 2L).containsEntry("PATCH events", 1L);
+  }
+
+  @Test
   void aServiceThatIsGoneFailsTheWriteWithTheApiServersStatus() {
     try (var status = new ServiceStatusWriter(api.client())) {
       var write = status.write(new ServiceKey("default", "gone"),
