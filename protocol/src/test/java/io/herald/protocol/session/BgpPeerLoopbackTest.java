@@ -226,8 +226,9 @@ class BgpPeerLoopbackTest {
     during.put(first, attrs);
     speaker.updateRoutes(during);
     await("the change reported", () -> sp.sent.contains("2/1"));
-    await("second withdrawn", () -> !rib.routes.containsKey(second));
-    assertThat(rib.routes).hasSize(1000).containsKey(first);
+    await("the change at the collector", () -> !rib.routes.containsKey(second) && rib.routes.containsKey(first)
+        && rib.routes.get(third).attribute(Communities.class).orElseThrow().communities().contains(Community.of(64500, 200)));
+    assertThat(rib.routes).hasSize(1000);
     assertThat(rib.routes.get(third).attribute(Communities.class).orElseThrow().communities())
         .containsExactly(Community.of(64500, 200));
     assertThat(sp.states).as("no session reset for a route change").containsOnlyOnce("Established");
