@@ -19,10 +19,9 @@ import org.slf4j.LoggerFactory;
 /**
  * Writes a Service's {@code status.loadBalancer.ingress} and its
  * {@code metallb.io/ip-allocated-from-pool} annotation, together, through the status subresource.
- * Writes to one Service run one at a time and
- * keep their order; writes to different Services run side by side on a few threads, so that a
- * burst (thousands of Services at start-up) is not one API round trip after the other. A write
- * equal to the last one made is skipped.
+ * Writes to one Service run one at a time and keep their order; writes to different Services run
+ * side by side on a few threads, so that a burst (thousands of Services at start-up) is not one
+ * API round trip after the other. A write equal to the last one made is skipped.
  */
 public final class ServiceStatusWriter implements AutoCloseable {
 
@@ -140,7 +139,7 @@ public final class ServiceStatusWriter implements AutoCloseable {
    * there is kept, and the address and its pool appear in one write (one new version, one watch
    * event) instead of two. A cleared pool removes the annotation (null in a merge patch).
    */
-  static String patch(Assignment a) {
+  private static String patch(Assignment a) {
     String ingress = a.ips().stream().map(ip -> "{\"ip\":\"" + ip + "\",\"ipMode\":\"VIP\"}")
         .collect(Collectors.joining(","));
     String pool = a.pool().isEmpty() ? "null" : "\"" + a.pool() + "\"";

@@ -193,16 +193,20 @@ class BgpPeerLoopbackTest {
     assertThat(sp.states).as("no session reset for a route change").containsOnlyOnce("Established");
   }
 
+  /** Next hop 192.0.2.11 and one community. */
+  private static RouteAttributes tagged(String community) {
+    return new RouteAttributes(Optional.of(IpLiterals.parse("192.0.2.11")), OptionalLong.empty(), OptionalLong.empty(),
+        List.of(Community.parse(community)), List.of());
+  }
+
   @Test
   void changesToPartOfTheSetMoveOnlyThoseRoutesBeforeAndDuringTheSession() throws Exception {
     Rib rib = new Rib();
     collector(rib);
     Speaker sp = new Speaker();
     BgpPeer speaker = speaker(sp, COLLECTOR_AS);
-    RouteAttributes attrs = new RouteAttributes(Optional.of(IpLiterals.parse("192.0.2.11")),
-        OptionalLong.empty(), OptionalLong.empty(), List.of(Community.parse("64500:100")), List.of());
-    RouteAttributes other = new RouteAttributes(Optional.of(IpLiterals.parse("192.0.2.11")),
-        OptionalLong.empty(), OptionalLong.empty(), List.of(Community.parse("64500:200")), List.of());
+    RouteAttributes attrs = tagged("64500:100");
+    RouteAttributes other = tagged("64500:200");
     Map<Prefix, RouteAttributes> all = routes(1000, attrs);
     speaker.setRoutes(all);
     // Before the session: a change lands in the table the session will start with.
