@@ -24,6 +24,8 @@ final class FibMonitor implements AutoCloseable {
 
   private final Process process;
   private final LinkedBlockingQueue<Change> changes = new LinkedBlockingQueue<>();
+  /** Every change since the start, kept for {@link #history}; {@link #await} consumes only {@link #changes}. */
+  private final List<Change> all = java.util.Collections.synchronizedList(new ArrayList<>());
   private final Thread reader;
 
   FibMonitor(Netns rtr) {
@@ -67,7 +69,9 @@ final class FibMonitor implements AutoCloseable {
     String text = String.join("\n", block).replaceFirst("^Deleted ", "");
     block.clear();
     for (Map.Entry<String, Set<String>> e : Lab.parseRoutes(text).entrySet()) {
-      changes.add(new Change(e.getKey(), deleted ? Set.of() : e.getValue(), stamp));
+      Change c = new Change(e.getKey(), deleted ? Set.of() : e.getValue(), stamp);
+      changes.add(c);
+      all.add(c);
     }
   }
 
@@ -84,6 +88,13 @@ final class FibMonitor implements AutoCloseable {
       if (c.prefix().equals(prefix) && until.test(c.nextHops())) {
         return c;
       }
+    }
+  }
+
+  /** Every change read so far, of every prefix, oldest first. */
+  List<Change> history() {
+    synchronized (all) {
+      return List.copyOf(all);
     }
   }
 

@@ -576,6 +576,31 @@ final class Lab implements AutoCloseable {
       }
       return new LoadResult(by, failures.size(), failures);
     }
+
+    /**
+     * The failures no FIB change explains. The router's ECMP is stateless (RFC 2992 hash-threshold):
+     * when a Service's set of next hops changes, flows are hashed anew, and a connection open at
+     * that moment may land on a node that has no socket for it and resets it. So a failure is
+     * explained when its request was in flight across a change of its Service's route:
+     * {@code sent <= change <= failed + slack}, the slack covering the monitor's read of the change
+     * after the kernel made it. A request sent after a change and failed all the same (no route, a
+     * node that does not serve) is not explained.
+     */
+    List<String> failuresNotExplainedBy(List<FibMonitor.Change> changes, Duration slack) {
+      List<String> out = new ArrayList<>();
+      for (String f : failures) {
+        String[] t = f.split(" ");
+        String prefix = t[1] + "/32";
+        long sent = Long.parseLong(t[4]);
+        long failedAt = Long.parseLong(t[5]);
+        boolean inFlight = changes.stream()
+            .anyMatch(c -> c.prefix().equals(prefix) && c.nanos() >= sent && c.nanos() <= failedAt + slack.toNanos());
+        if (!inFlight) {
+          out.add(f);
+        }
+      }
+      return out;
+    }
   }
 
   // ---- helpers

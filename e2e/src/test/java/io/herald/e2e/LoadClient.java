@@ -14,9 +14,12 @@ import java.util.concurrent.atomic.AtomicLong;
 /**
  * The lab's client, in the client namespace: sends HTTP requests to the given Service IPs at a
  * steady rate, each on a new TCP connection (so the router's L4 ECMP hash spreads them), and
- * prints one line per answer: {@code ok <ip> <node> <millis since start>} or
- * {@code fail <ip> <reason> <millis since start>}; at the end {@code done ok=N fail=M}. The rate
- * holds even when requests hang: each runs on its own thread, with a 2 s timeout.
+ * prints one line per answer: {@code ok <ip> <node> <millis since start> <sent> <answered>} or
+ * {@code fail <ip> <reason> <millis since start> <sent> <failed>}; at the end
+ * {@code done ok=N fail=M}. The rate holds even when requests hang: each runs on its own thread,
+ * with a 2 s timeout. {@code <sent>} and the time after it are {@link System#nanoTime()} values:
+ * on Linux that is {@code CLOCK_MONOTONIC}, one clock for every process on the machine whatever
+ * its network namespace, so the lab can set a request beside the router's FIB changes.
  */
 public final class LoadClient {
   private LoadClient() {}
@@ -40,6 +43,7 @@ public final class LoadClient {
       }
       String ip = ips[(int) (n % ips.length)];
       workers.execute(() -> {
+        long sentAt = System.nanoTime();
         String line;
         try {
           line = "ok " + ip + " " + get(ip);
@@ -49,7 +53,8 @@ public final class LoadClient {
           failed.incrementAndGet();
         }
         synchronized (System.out) {
-          System.out.println(line + " " + TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start));
+          long now = System.nanoTime();
+          System.out.println(line + " " + TimeUnit.NANOSECONDS.toMillis(now - start) + " " + sentAt + " " + now);
           System.out.flush();
         }
       });

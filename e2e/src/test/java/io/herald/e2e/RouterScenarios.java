@@ -251,24 +251,35 @@ abstract class RouterScenarios {
 
   @Test
   @Order(100)
-  void aRollingRestartLosesNoRequestAndKeepsEveryAddress() {
+  void aRollingRestartKeepsEveryAddressAndLosesNoRequestOutsideAnEcmpRehash() {
     Map<String, String> ips = allIps();
     for (String ip : ips.values()) {
       Lab.await("route for " + ip, ROUTE_WAIT, () -> !lab.fib(ip).isEmpty());
     }
-    Proc load = lab.load(10, 600, new ArrayList<>(ips.values()));
-    load.awaitLine(l -> l.startsWith("ok "), Duration.ofSeconds(30));
-    for (int i = 0; i < 3; i++) {
-      assertThat(lab.stopNode(i)).as("%s exit code after SIGTERM", Lab.nodeName(i)).isZero();
-      lab.startNode(i);
-      lab.awaitNodeReady(i);
-      awaitFib(ips.get("web"), Lab.addresses(0, 1, 2));
+    try (FibMonitor fib = new FibMonitor(lab.rtr)) {
+      Proc load = lab.load(10, 600, new ArrayList<>(ips.values()));
+      load.awaitLine(l -> l.startsWith("ok "), Duration.ofSeconds(30));
+      for (int i = 0; i < 3; i++) {
+        assertThat(lab.stopNode(i)).as("%s exit code after SIGTERM", Lab.nodeName(i)).isZero();
+        lab.startNode(i);
+        lab.awaitNodeReady(i);
+        awaitFib(ips.get("web"), Lab.addresses(0, 1, 2));
+      }
+      awaitFib(ips.get("shop"), Lab.addresses(0, 2));
+      load.stop(Duration.ofSeconds(5));
+      Lab.LoadResult r = Lab.LoadResult.soFar(load);
+      assertThat(r.answeredBy().values().stream().mapToInt(Integer::intValue).sum()).isGreaterThan(100);
+      List<FibMonitor.Change> changes = fib.history();
+      // each drain takes a node out of web's next hops and its return puts it back
+      assertThat(changes).as("FIB changes of web").filteredOn(c -> c.prefix().equals(ips.get("web") + "/32"))
+          .hasSizeGreaterThanOrEqualTo(6);
+      // a request in flight while its route's next hops change may be hashed to another node
+      // (stateless ECMP); any other failure is a lost request
+      System.out.printf("rolling restart: %d requests answered, %d failed (%s), %d FIB changes%n",
+          r.answeredBy().values().stream().mapToInt(Integer::intValue).sum(), r.failed(), r.failures(), changes.size());
+      assertThat(r.failuresNotExplainedBy(changes, Duration.ofMillis(500)))
+          .as("failed requests (all: %s) not in flight across a FIB change (%s)", r.failures(), changes).isEmpty();
     }
-    awaitFib(ips.get("shop"), Lab.addresses(0, 2));
-    load.stop(Duration.ofSeconds(5));
-    Lab.LoadResult r = Lab.LoadResult.soFar(load);
-    assertThat(r.answeredBy().values().stream().mapToInt(Integer::intValue).sum()).isGreaterThan(100);
-    assertThat(r.failed()).as("failed requests: %s", r.failures()).isZero();
     assertThat(allIps()).as("no Service changed address").isEqualTo(ips);
   }
 
