@@ -4,13 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.fabric8.kubernetes.api.model.ConfigMapBuilder;
 import io.fabric8.kubernetes.api.model.NodeBuilder;
-import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.api.model.ServiceBuilder;
 import io.fabric8.kubernetes.api.model.discovery.v1.EndpointSliceBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
-import io.fabric8.kubernetes.client.Watch;
-import io.fabric8.kubernetes.client.Watcher;
-import io.fabric8.kubernetes.client.WatcherException;
 import io.herald.k8s.informer.ClusterInformers;
 import io.herald.k8s.sandbox.SandboxApi;
 import io.herald.node.Collector;
@@ -37,8 +33,9 @@ import org.junit.jupiter.api.Test;
 
 /**
  * Not a unit test (run it with {@code -Dtest=ApiThroughputBenchmark}): N LoadBalancer Services
- * created at once through the sandbox API while one node reads it, timed until every one shows an
- * address in {@code status.loadBalancer.ingress}, beside the raw append rate of a single persistent
+ * created at once through the sandbox API while one node reads it, timed until the API holds an
+ * address in {@code status.loadBalancer.ingress} for every one (seen inside the process, as the
+ * sandbox stores each write), beside the raw append rate of a single persistent
  * actor on the node's own journal in the same run. The node announces to one loopback collector,
  * as a node would to its router; everything shares one JVM and the machine's cores. With
  * {@code -DargLine=-XX:TieredStopAtLevel=1} the JVM compiles as {@code bin/herald} runs a node.
@@ -88,29 +85,27 @@ class ApiThroughputBenchmark {
         double rawSeconds = (System.nanoTime() - r0) / 1e9;
         System.out.printf("raw journal append:         %d events in %.2f s = %.0f/s%n", N, rawSeconds, N / rawSeconds);
 
+        // Timed where the API stores each status, inside the process: a watch client of the
+        // benchmark's own would decode every Service again on the same two cores as the node.
         Set<String> withStatus = ConcurrentHashMap.newKeySet();
-        try (Watch watch = client.services().inAnyNamespace().watch(new Watcher<>() {
-          @Override
-          public void eventReceived(Action action, Service s) {
-            var lb = s.getStatus() == null ? null : s.getStatus().getLoadBalancer();
-            if (lb != null && lb.getIngress() != null && !lb.getIngress().isEmpty()) {
-              withStatus.add(s.getMetadata().getNamespace() + "/" + s.getMetadata().getName());
-            }
+        Runnable observing = api.observe("", "v1", "services", (event, s) -> {
+          if (!s.path("status").path("loadBalancer").path("ingress").isEmpty()) {
+            withStatus.add(s.path("metadata").path("namespace").asString() + "/" + s.path("metadata").path("name").asString());
           }
-
-          @Override
-          public void onClose(WatcherException cause) {}
-        })) {
+        });
+        try {
           // 1. N Services the node sees at once: in the API before the node reads it.
           double filled = create(client, 0, N);
           System.out.printf("sandbox filled:             %d Services and EndpointSlices in %.2f s (no node reading)%n", N, filled);
           var before = api.requests();
+          CpuByThread cpu = new CpuByThread();
           long t0 = System.nanoTime();
           wiring = ClusterWiring.start(node, client, new ClusterInformers.Settings("metallb-system", Duration.ofSeconds(120)));
           double syncedSeconds = (System.nanoTime() - t0) / 1e9;
           await(withStatus::size, N);
           double statusSeconds = (System.nanoTime() - t0) / 1e9;
           var atStatus = api.requests();
+          cpu.print(N);
           await(router.routes::size, N);
           assertThat(withStatus).hasSize(N);
           double routedSeconds = (System.nanoTime() - t0) / 1e9;
@@ -145,6 +140,8 @@ class ApiThroughputBenchmark {
           assertThat(router.routes).hasSize(2 * N);
           awaitWritten(api, beforeBurst, N);
           System.out.printf("created while running:      all written %.2f s after the first create%n", (System.nanoTime() - t1) / 1e9);
+        } finally {
+          observing.run();
         }
       } finally {
         node.stop().toCompletableFuture().get(60, TimeUnit.SECONDS);
@@ -217,5 +214,40 @@ class ApiThroughputBenchmark {
       long d = count - before.getOrDefault(what, 0L);
       if (d > 0) System.out.printf("  API requests %-36s %8d  %.2f per Service%n", what, d, (double) d / n);
     });
+  }
+
+  /**
+   * CPU time of the whole JVM and of each thread since it was made, for where the time goes:
+   * threads are grouped by name with their numbers taken out ({@code vert.x-eventloop-thread-N}
+   * serves the sandbox and both clients' HTTP; {@code pool-N-thread-N} are fabric8's informer and
+   * watch threads). Measured, not sampled: a profiler misses time spent inside the JVM.
+   */
+  private static final class CpuByThread {
+    private final java.lang.management.ThreadMXBean threads = java.lang.management.ManagementFactory.getThreadMXBean();
+    private final com.sun.management.OperatingSystemMXBean os =
+        (com.sun.management.OperatingSystemMXBean) java.lang.management.ManagementFactory.getOperatingSystemMXBean();
+    private final long process = os.getProcessCpuTime();
+    private final java.util.Map<Long, Long> start = new java.util.HashMap<>();
+
+    CpuByThread() {
+      for (long id : threads.getAllThreadIds()) start.put(id, Math.max(0, threads.getThreadCpuTime(id)));
+    }
+
+    void print(int n) {
+      double all = (os.getProcessCpuTime() - process) / 1e6;
+      var byGroup = new java.util.TreeMap<String, Double>();
+      for (var info : threads.getThreadInfo(threads.getAllThreadIds())) {
+        if (info == null) continue;
+        long now = threads.getThreadCpuTime(info.getThreadId());
+        if (now < 0) continue;
+        double ms = (now - start.getOrDefault(info.getThreadId(), 0L)) / 1e6;
+        byGroup.merge(info.getThreadName().replaceAll("\\d+", "N"), ms, Double::sum);
+      }
+      System.out.printf("  CPU used meanwhile: %.1f s = %.2f ms per Service (user and kernel, every thread); by thread:%n",
+          all / 1000, all / n);
+      byGroup.entrySet().stream().sorted(java.util.Map.Entry.<String, Double>comparingByValue().reversed())
+          .filter(e -> e.getValue() >= all / 100)
+          .forEach(e -> System.out.printf("    %5.1f %%  %.3f ms per Service  %s%n", 100 * e.getValue() / all, e.getValue() / n, e.getKey()));
+    }
   }
 }

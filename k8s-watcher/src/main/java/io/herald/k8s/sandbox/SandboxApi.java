@@ -52,9 +52,11 @@ public final class SandboxApi implements AutoCloseable {
   private final String url;
   private final KubernetesClient client;
   private final SandboxDispatcher dispatcher;
+  private final SandboxStore store;
 
-  private SandboxApi(KubernetesMockServer server, String url, SandboxDispatcher dispatcher) {
+  private SandboxApi(KubernetesMockServer server, String url, SandboxDispatcher dispatcher, SandboxStore store) {
     this.dispatcher = dispatcher;
+    this.store = store;
     this.server = server;
     this.url = url;
     this.client = new KubernetesClientBuilder().withConfig(clientConfig(url)).build();
@@ -89,7 +91,7 @@ public final class SandboxApi implements AutoCloseable {
     String host = bind instanceof Inet6Address ? "[" + bind.getHostAddress() + "]" : bind.getHostAddress();
     String address = host + ":" + server.getPort();
     holder[0] = new SandboxDispatcher(store, json, ApiResources.discoveryDocuments(json, address));
-    SandboxApi api = new SandboxApi(server, "http://" + address, holder[0]);
+    SandboxApi api = new SandboxApi(server, "http://" + address, holder[0], store);
     try {
       api.seed();
     } catch (RuntimeException e) {
@@ -125,6 +127,22 @@ public final class SandboxApi implements AutoCloseable {
    */
   public java.util.SortedMap<String, Long> requests() {
     return dispatcher.requests();
+  }
+
+  /**
+   * Calls {@code observer} with each later write of a resource ({@code ADDED}, {@code MODIFIED},
+   * {@code DELETED}) the moment the sandbox stores it, from inside this process: for a measurement
+   * that times when the API holds a write, without a watch connection and a client's decoding
+   * adding to what it measures. It runs under the store's lock: keep it short, and only read the
+   * object it is given. Returns a handle that stops it.
+   *
+   * @param group the API group, {@code ""} for the core group
+   */
+  public Runnable observe(String group, String version, String plural,
+      java.util.function.BiConsumer<String, tools.jackson.databind.JsonNode> observer) {
+    ApiResource type = ApiResources.find(group, version, plural)
+        .orElseThrow(() -> new IllegalArgumentException("the sandbox serves no " + plural + " in " + group + "/" + version));
+    return store.observe(type, observer::accept);
   }
 
   /** The base URL, e.g. {@code http://127.0.0.1:34567}. */

@@ -79,10 +79,19 @@ final class SandboxStore {
 
   private record Watch(Query query, Sink sink) {}
 
+  /** Sees each change of one type in the process, as it is stored: the event type and the object. */
+  interface Observer {
+    /** Called under the store's lock with the stored object: read it, never change or keep it. */
+    void changed(String event, ObjectNode object);
+  }
+
+  private record Observing(ApiResource type, Observer observer) {}
+
   private final JsonMapper json;
   private final Map<ApiResource, NavigableMap<String, ObjectNode>> objects = new HashMap<>();
   private final ArrayDeque<Change> history = new ArrayDeque<>();
   private final List<Watch> watches = new CopyOnWriteArrayList<>();
+  private final List<Observing> observers = new CopyOnWriteArrayList<>();
   private long revision;
 
   SandboxStore(JsonMapper json) {
@@ -258,7 +267,7 @@ final class SandboxStore {
     if (o == null) return notFound(type, name);
     ObjectNode gone = o.deepCopy();
     ((ObjectNode) gone.get("metadata")).put("resourceVersion", Long.toString(++revision));
-    record(type, gone, frame("DELETED", json.writeValueAsString(gone)));
+    record(type, "DELETED", gone, frame("DELETED", json.writeValueAsString(gone)));
     return new Reply(200, gone);
   }
 
@@ -284,13 +293,16 @@ final class SandboxStore {
     ((ObjectNode) o.get("metadata")).put("resourceVersion", Long.toString(++revision));
     of(type).put(key, o);
     String text = json.writeValueAsString(o);
-    record(type, o, frame(event, text));
+    record(type, event, o, frame(event, text));
     return new Reply(code, o, text);
   }
 
-  private void record(ApiResource type, ObjectNode o, String frame) {
+  private void record(ApiResource type, String event, ObjectNode o, String frame) {
     history.addLast(new Change(revision, type, o, frame));
     while (history.size() > HISTORY) history.removeFirst();
+    for (Observing w : observers) {
+      if (w.type().equals(type)) w.observer().changed(event, o);
+    }
     for (Watch w : watches) {
       if (w.query().matches(type, o)) w.sink().send(frame);
     }
@@ -344,6 +356,13 @@ final class SandboxStore {
     Watch w = new Watch(q, sink);
     watches.add(w);
     return () -> watches.remove(w);
+  }
+
+  /** Starts observing every later change of {@code type}; the handle stops it. */
+  Runnable observe(ApiResource type, Observer observer) {
+    Observing w = new Observing(type, observer);
+    observers.add(w);
+    return () -> observers.remove(w);
   }
 
   int watchCount() {

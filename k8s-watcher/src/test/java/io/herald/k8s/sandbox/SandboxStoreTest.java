@@ -205,4 +205,22 @@ class SandboxStoreTest {
     assertThat(f.seen).containsExactly("ERROR 410");
     assertThat(f.closed).isTrue();
   }
+
+  @Test
+  void anObserverSeesEachStoredChangeOfItsTypeUntilStopped() {
+    List<String> seen = new ArrayList<>();
+    Runnable stop = store.observe(SERVICES, (event, o) -> seen.add(event + " " + o.path("metadata").path("name").asString()
+        + " " + o.path("status").path("loadBalancer").path("ingress").size()));
+    service("default", "web");
+    store.create(CONFIGMAPS, "default", json("{'metadata':{'name':'cfg'}}"));
+    JsonNode ingress = json("{'status':{'loadBalancer':{'ingress':[{'ip':'192.0.2.1'}]}}}");
+    store.patch(SERVICES, "default", "web", true, SandboxStore.PatchKind.MERGE, ingress);
+    store.patch(SERVICES, "default", "web", true, SandboxStore.PatchKind.MERGE, ingress);
+    store.delete(SERVICES, "default", "web");
+    stop.run();
+    service("default", "api");
+
+    assertThat(seen).as("no event for the configmap, for the patch that changed nothing, nor after stop")
+        .containsExactly("ADDED web 0", "MODIFIED web 1", "DELETED web 1");
+  }
 }
