@@ -1,9 +1,7 @@
 package io.herald.node.k8s;
 
 import io.herald.allocator.pool.ServiceKey;
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
+import io.herald.k8s.decision.Sha256;
 import java.util.Collection;
 import java.util.Optional;
 
@@ -34,13 +32,9 @@ public final class StatusOwner {
   }
 
   private static long weight(String s) {
-    try {
-      byte[] d = MessageDigest.getInstance("SHA-256").digest(s.getBytes(StandardCharsets.UTF_8));
-      long v = 0;
-      for (int i = 0; i < 8; i++) v = (v << 8) | (d[i] & 0xff);
-      return v;
-    } catch (NoSuchAlgorithmException e) {
-      throw new IllegalStateException("SHA-256 is required of every JVM", e);
-    }
+    byte[] d = Sha256.of(s);
+    long v = 0;
+    for (int i = 0; i < 8; i++) v = (v << 8) | (d[i] & 0xff);
+    return v;
   }
 }

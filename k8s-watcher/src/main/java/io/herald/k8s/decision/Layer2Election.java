@@ -1,8 +1,5 @@
 package io.herald.k8s.decision;
 
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.util.Arrays;
 import java.util.Map;
 import java.util.Optional;
@@ -47,10 +44,6 @@ public final class Layer2Election {
 
   /** MetalLB's sort key: {@code sha256(node + "#" + ip)}. */
   static byte[] key(String node, String firstIp) {
-    try {
-      return MessageDigest.getInstance("SHA-256").digest((node + "#" + firstIp).getBytes(StandardCharsets.UTF_8));
-    } catch (NoSuchAlgorithmException e) {
-      throw new IllegalStateException("every JDK has SHA-256", e);
-    }
+    return Sha256.of(node + "#" + firstIp);
   }
 }

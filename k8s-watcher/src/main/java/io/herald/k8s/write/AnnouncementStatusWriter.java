@@ -7,11 +7,9 @@ import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.fabric8.kubernetes.client.dsl.base.ResourceDefinitionContext;
 import io.herald.k8s.decision.AnnounceDecision;
 import io.herald.k8s.decision.ServiceDecision;
+import io.herald.k8s.decision.Sha256;
 import io.herald.k8s.model.AnnounceProtocol;
 import io.herald.k8s.model.ServiceKey;
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
@@ -250,12 +248,7 @@ public final class AnnouncementStatusWriter implements AutoCloseable {
 
   /** {@code bgp-} or {@code l2-} and 16 hex digits of SHA-256 over node and Service: stable and unique. */
   public String name(AnnounceProtocol protocol, ServiceKey svc) {
-    byte[] digest;
-    try {
-      digest = MessageDigest.getInstance("SHA-256").digest((node + "\n" + svc).getBytes(StandardCharsets.UTF_8));
-    } catch (NoSuchAlgorithmException e) {
-      throw new IllegalStateException("every JDK has SHA-256", e);
-    }
+    byte[] digest = Sha256.of(node + "\n" + svc);
     String prefix = protocol == AnnounceProtocol.BGP ? "bgp-" : "l2-";
     return prefix + HexFormat.of().formatHex(digest, 0, 8);
   }
