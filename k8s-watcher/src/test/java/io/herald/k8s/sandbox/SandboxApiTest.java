@@ -169,4 +169,15 @@ class SandboxApiTest {
     String text = Files.readString(file);
     assertThat(text).contains("server: " + api.url()).contains("current-context: herald-sandbox");
   }
+
+  @Test
+  void servedRequestsAreNotKept() throws Exception {
+    int before = api.httpServer().getRequestCount();
+    for (int i = 0; i < 50; i++) {
+      assertThat(get("/api/v1/namespaces/default").statusCode()).isEqualTo(200);
+    }
+    assertThat(api.httpServer().getRequestCount() - before).isGreaterThanOrEqualTo(50);
+    assertThat(api.httpServer().takeRequest(0, java.util.concurrent.TimeUnit.NANOSECONDS))
+        .as("a request still held after it was served").isNull();
+  }
 }
