@@ -1,19 +1,19 @@
 package io.herald.node.cli;
 
+import io.fabric8.kubernetes.client.Config;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.herald.allocator.config.ConfigError;
 import io.herald.allocator.config.ConfigLoader;
 import io.herald.allocator.config.HeraldConfig;
-import io.fabric8.kubernetes.client.Config;
-import io.fabric8.kubernetes.client.KubernetesClient;
-import io.fabric8.kubernetes.client.KubernetesClientBuilder;
-import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.herald.k8s.event.EventSources;
 import io.herald.k8s.event.MetallbEvents;
 import io.herald.k8s.informer.ClusterInformers;
 import io.herald.k8s.informer.InformerStartException;
+import io.herald.k8s.informer.WatchEventSerialization;
 import io.herald.node.HeraldNode;
-import io.herald.node.k8s.ClusterWiring;
 import io.herald.node.NodeSettings;
+import io.herald.node.k8s.ClusterWiring;
 import io.herald.node.l2.L2Settings;
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -272,7 +272,7 @@ public final class NodeCommand implements Callable<Integer> {
 
   /** Starts the informers and the wiring; the client lives as long as the process. */
   private ClusterWiring readCluster(HeraldNode node, Config config, EventSources sources) {
-    KubernetesClient client = new KubernetesClientBuilder().withConfig(config).build();
+    KubernetesClient client = WatchEventSerialization.client(config);
     try {
       return ClusterWiring.start(node, client, new ClusterInformers.Settings(namespace, informerTimeout), sources);
     } catch (RuntimeException e) {

@@ -8,10 +8,10 @@ import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.api.model.ServiceBuilder;
 import io.fabric8.kubernetes.api.model.discovery.v1.EndpointSliceBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
-import io.fabric8.kubernetes.client.KubernetesClientBuilder;
 import io.herald.allocator.config.BgpPeer;
 import io.herald.k8s.convert.ConfigSources;
 import io.herald.k8s.informer.ClusterInformers;
+import io.herald.k8s.informer.WatchEventSerialization;
 import io.herald.k8s.sandbox.SandboxApi;
 import io.herald.k8s.write.ServiceStatusWriter;
 import io.herald.node.HeraldNode;
@@ -179,7 +179,7 @@ public final class Demo implements AutoCloseable {
           http, seeds, journal, options.drainTime(), Optional.of(options.kubeconfigOut()), Optional.empty());
       HeraldNode node = HeraldNode.start(settings, derived.config(), OVERRIDES);
       heraldNodes.add(node);
-      KubernetesClient client = new KubernetesClientBuilder().withConfig(api.config()).build();
+      KubernetesClient client = WatchEventSerialization.client(api.config());
       clients.add(client);
       wirings.add(ClusterWiring.start(node, client, new ClusterInformers.Settings("metallb-system", Duration.ofSeconds(30))));
     }

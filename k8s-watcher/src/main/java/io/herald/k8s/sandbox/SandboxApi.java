@@ -5,13 +5,13 @@ import io.fabric8.kubernetes.api.model.NamespaceBuilder;
 import io.fabric8.kubernetes.client.Config;
 import io.fabric8.kubernetes.client.ConfigBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
-import io.fabric8.kubernetes.client.KubernetesClientBuilder;
 import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
 import io.fabric8.kubernetes.client.utils.Serialization;
 import io.fabric8.mockwebserver.Context;
 import io.fabric8.mockwebserver.MockWebServer;
 import io.fabric8.mockwebserver.ServerRequest;
 import io.fabric8.mockwebserver.ServerResponse;
+import io.herald.k8s.informer.WatchEventSerialization;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -62,7 +62,8 @@ public final class SandboxApi implements AutoCloseable {
     this.http = http;
     this.server = server;
     this.url = url;
-    this.client = new KubernetesClientBuilder().withConfig(clientConfig(url)).build();
+    // the client a node uses (the tests read the sandbox through it, informers included)
+    this.client = WatchEventSerialization.client(clientConfig(url));
   }
 
   /**
