@@ -57,6 +57,8 @@ class WatchEventSerializationTest {
         .getObject()).isInstanceOf(Node.class);
     assertThat(both(q("{'type':'ADDED','object':{'kind':'ConfigMap','apiVersion':'v1','metadata':{'name':'config',"
         + "'namespace':'metallb-system'},'data':{'config':'peers: []'}}}"), true).getObject()).isInstanceOf(ConfigMap.class);
+    assertThat(both(q("{'type':'MODIFIED','object':{'kind':'Namespace','apiVersion':'v1','metadata':{'name':'shop',"
+        + "'labels':{'team':'a'}}}}"), true).getObject()).isInstanceOf(io.fabric8.kubernetes.api.model.Namespace.class);
   }
 
   @Test
@@ -84,6 +86,9 @@ class WatchEventSerializationTest {
         + "'metadata':{'name':'private','namespace':'metallb-system'},'spec':{'addresses':['192.0.2.0/26']}}}"), false)
         .getObject()).isInstanceOf(GenericKubernetesResource.class);
     both(q("{'type':'ADDED','object':{'metadata':{'name':'no-kind'}}}"), false);
+    // a model kind the node does not watch, and a known kind at a version it does not read
+    both(q("{'type':'ADDED','object':{'kind':'Pod','apiVersion':'v1','metadata':{'name':'p'}}}"), false);
+    both(q("{'type':'ADDED','object':{'kind':'EndpointSlice','apiVersion':'discovery.k8s.io/v1beta1','metadata':{'name':'s'}}}"), false);
   }
 
   @Test
