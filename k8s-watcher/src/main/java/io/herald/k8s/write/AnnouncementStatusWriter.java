@@ -177,6 +177,7 @@ public final class AnnouncementStatusWriter implements AutoCloseable {
         waiting.decision = d;
         return waiting.done;
       }
+      if (nothingToDo(d)) return CompletableFuture.completedFuture(null);
       fresh = new Queued(d);
       queued.put(key, fresh);
     }
@@ -196,6 +197,19 @@ public final class AnnouncementStatusWriter implements AutoCloseable {
       else fresh.done.completeExceptionally(e);
     });
     return fresh.done;
+  }
+
+  /**
+   * A withdrawal of both protocols for a Service of which this node has no object, none being
+   * written and none left from an earlier run to adopt: the first decision of every Service that
+   * has no address yet. It needs no task. Checked in this order: once the Service's tasks are
+   * done, what they wrote is in {@link #written}.
+   */
+  private boolean nothingToDo(ServiceDecision d) {
+    return d.bgp() instanceof AnnounceDecision.Withdraw && d.layer2() instanceof AnnounceDecision.Withdraw
+        && adopted.isDone() && !writer.busy(d.key())
+        && !written.containsKey(name(AnnounceProtocol.BGP, d.key()))
+        && !written.containsKey(name(AnnounceProtocol.LAYER2, d.key()));
   }
 
   private void awaitAdopted() {

@@ -55,6 +55,11 @@ final class KeyedExecutor implements AutoCloseable {
     return next;
   }
 
+  /** Whether a task of {@code key} is waiting or running; once false, what they wrote is visible. */
+  synchronized boolean busy(Object key) {
+    return tails.containsKey(key);
+  }
+
   @Override
   public void close() {
     threads.shutdown();

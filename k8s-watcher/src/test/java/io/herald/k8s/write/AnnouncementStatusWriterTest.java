@@ -203,4 +203,35 @@ class AnnouncementStatusWriterTest {
       assertThat(writes).isLessThan(400);
     }
   }
+
+  @Test
+  void withdrawingWhatWasNeverWrittenCostsNoRequestButAWithdrawalAfterAWriteDeletes() throws Exception {
+    // Every task waits for its turn until the gate opens: a withdrawal that needs no task is done at once.
+    java.util.concurrent.CountDownLatch gate = new java.util.concurrent.CountDownLatch(1);
+    WriteTurn closed = () -> {
+      try {
+        gate.await();
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+    };
+    try (var w = new AnnouncementStatusWriter(api.client(), "metallb-system", "worker-1").turn(closed)) {
+      var before = api.requests();
+      var nothing = w.publish(decision(WEB, List.of(), List.of(), false));
+      assertThat(nothing).as("done without a task").isDone();
+      assertThat(api.requests()).isEqualTo(before);
+      gate.countDown();
+
+      // announced, then withdrawn at once, without waiting for the write
+      w.publish(decision(DB, List.of("tor"), List.of("eth1"), true));
+      await(w.publish(decision(DB, List.of(), List.of(), false)));
+      assertThat(list("ServiceBGPStatus")).isEmpty();
+      assertThat(list("ServiceL2Status")).isEmpty();
+
+      await(w.publish(decision(DB, List.of("tor"), List.of(), false)));
+      assertThat(list("ServiceBGPStatus")).hasSize(1);
+      await(w.publish(decision(DB, List.of(), List.of(), false)));
+      assertThat(list("ServiceBGPStatus")).isEmpty();
+    }
+  }
 }
