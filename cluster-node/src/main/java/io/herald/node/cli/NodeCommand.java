@@ -226,9 +226,10 @@ public final class NodeCommand implements Callable<Integer> {
       try {
         wiring = readCluster(node, clientConfig(settings), sources);
       } catch (InformerStartException | KubernetesClientException | IOException | IllegalArgumentException e) {
-        err.println("cannot read the cluster through " + through + ": " + e.getMessage());
-        err.flush();
+        // Stopped first: the line comes after the node's shutdown logs, as the last word.
         node.stop().toCompletableFuture().join();
+        err.println("herald node: cannot read the cluster through " + through + ": " + e.getMessage());
+        err.flush();
         return 1;
       }
     }

@@ -22,8 +22,12 @@ class LogSetupTest {
       assertThat(((PatternLayoutEncoder) a.getEncoder()).getPattern()).isEqualTo(LogSetup.PATTERN);
     });
     assertThat(context.getLogger("io.netty").getLevel()).isEqualTo(Level.WARN);
-    assertThat(context.getLogger("io.herald").getEffectiveLevel())
-        .isEqualTo(LogSetup.rootLevel(System.getProperty("HERALD_LOG_LEVEL", System.getenv("HERALD_LOG_LEVEL"))));
+    Level level = LogSetup.rootLevel(System.getProperty("HERALD_LOG_LEVEL", System.getenv("HERALD_LOG_LEVEL")));
+    assertThat(context.getLogger("io.herald").getEffectiveLevel()).isEqualTo(level);
+    for (String quiet : LogSetup.QUIET_AT_INFO) {
+      assertThat(context.getLogger(quiet).getEffectiveLevel()).as(quiet)
+          .isEqualTo(LogSetup.quieted(level) ? Level.ERROR : level);
+    }
   }
 
   @Test
@@ -34,5 +38,14 @@ class LogSetupTest {
     assertThat(LogSetup.rootLevel("WARN")).isEqualTo(Level.WARN);
     assertThat(LogSetup.rootLevel("off")).isEqualTo(Level.OFF);
     assertThat(LogSetup.rootLevel("loud")).isEqualTo(Level.INFO);
+  }
+
+  @Test
+  void fabric8sRetryTracesAreKeptToErrorsOnlyAtInfoAndWarn() {
+    assertThat(LogSetup.quieted(Level.INFO)).isTrue();
+    assertThat(LogSetup.quieted(Level.WARN)).isTrue();
+    assertThat(LogSetup.quieted(Level.DEBUG)).as("asked for detail: everything").isFalse();
+    assertThat(LogSetup.quieted(Level.ERROR)).isFalse();
+    assertThat(LogSetup.quieted(Level.OFF)).as("nothing at all, not even their errors").isFalse();
   }
 }

@@ -35,7 +35,7 @@ class NodeCommandClusterTest {
         "--http", "127.0.0.1:" + TestNodes.freePort(), "--journal", "h2:" + dir.resolve("journal"));
 
     assertThat(code).isEqualTo(1);
-    assertThat(err.toString().strip()).startsWith("cannot read the cluster through " + kubeconfig + ": ")
+    assertThat(err.toString().strip()).startsWith("herald node: cannot read the cluster through " + kubeconfig + ": ")
         .contains("did not sync within PT2S").doesNotContain("\n").doesNotContain("Exception");
   }
 }
