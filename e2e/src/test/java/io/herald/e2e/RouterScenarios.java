@@ -268,15 +268,16 @@ abstract class RouterScenarios {
       awaitFib(ips.get("shop"), Lab.addresses(0, 2));
       load.stop(Duration.ofSeconds(5));
       Lab.LoadResult r = Lab.LoadResult.soFar(load);
-      assertThat(r.answeredBy().values().stream().mapToInt(Integer::intValue).sum()).isGreaterThan(100);
+      int answered = r.answeredBy().values().stream().mapToInt(Integer::intValue).sum();
       List<FibMonitor.Change> changes = fib.history();
+      System.out.printf("rolling restart: %d requests answered, %d failed (%s), %d FIB changes%n",
+          answered, r.failed(), r.failures(), changes.size());
+      assertThat(answered).isGreaterThan(100);
       // each drain takes a node out of web's next hops and its return puts it back
       assertThat(changes).as("FIB changes of web").filteredOn(c -> c.prefix().equals(ips.get("web") + "/32"))
           .hasSizeGreaterThanOrEqualTo(6);
       // a request in flight while its route's next hops change may be hashed to another node
       // (stateless ECMP); any other failure is a lost request
-      System.out.printf("rolling restart: %d requests answered, %d failed (%s), %d FIB changes%n",
-          r.answeredBy().values().stream().mapToInt(Integer::intValue).sum(), r.failed(), r.failures(), changes.size());
       assertThat(r.failuresNotExplainedBy(changes, Duration.ofMillis(500)))
           .as("failed requests (all: %s) not in flight across a FIB change (%s)", r.failures(), changes).isEmpty();
     }

@@ -41,6 +41,9 @@ public final class WatchEventSerialization extends KubernetesSerialization {
 
   private static final Set<String> OBJECT_EVENTS = Set.of("ADDED", "MODIFIED", "DELETED");
 
+  /** Only tokenizes, for {@link #head}; shared, as mappers are immutable. */
+  private static final ObjectMapper SCANNER = new tools.jackson.databind.json.JsonMapper();
+
   /** The kinds read directly, by {@code apiVersion/kind}: the classes fabric8 registers for them. */
   private static final Map<String, Class<? extends HasMetadata>> DIRECT = Map.of(
       "v1/Service", Service.class,
@@ -137,7 +140,4 @@ public final class WatchEventSerialization extends KubernetesSerialization {
     }
     return type == null || apiVersion == null || kind == null ? null : new Head(type, apiVersion, kind);
   }
-
-  /** Only tokenizes; shared, as mappers are immutable. */
-  private static final ObjectMapper SCANNER = new tools.jackson.databind.json.JsonMapper();
 }

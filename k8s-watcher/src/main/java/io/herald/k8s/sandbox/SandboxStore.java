@@ -12,6 +12,7 @@ import java.util.Objects;
 import java.util.TreeMap;
 import java.util.UUID;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.BiConsumer;
 import tools.jackson.core.JacksonException;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
@@ -79,13 +80,11 @@ final class SandboxStore {
 
   private record Watch(Query query, Sink sink) {}
 
-  /** Sees each change of one type in the process, as it is stored: the event type and the object. */
-  interface Observer {
-    /** Called under the store's lock with the stored object: read it, never change or keep it. */
-    void changed(String event, ObjectNode object);
-  }
-
-  private record Observing(ApiResource type, Observer observer) {}
+  /**
+   * Sees each change of one type in the process, as it is stored: the event type and the stored
+   * object, under the store's lock (read it, never change or keep it).
+   */
+  private record Observing(ApiResource type, BiConsumer<String, ObjectNode> observer) {}
 
   private final JsonMapper json;
   private final Map<ApiResource, NavigableMap<String, ObjectNode>> objects = new HashMap<>();
@@ -301,7 +300,7 @@ final class SandboxStore {
     history.addLast(new Change(revision, type, o, frame));
     while (history.size() > HISTORY) history.removeFirst();
     for (Observing w : observers) {
-      if (w.type().equals(type)) w.observer().changed(event, o);
+      if (w.type().equals(type)) w.observer().accept(event, o);
     }
     for (Watch w : watches) {
       if (w.query().matches(type, o)) w.sink().send(frame);
@@ -359,7 +358,7 @@ final class SandboxStore {
   }
 
   /** Starts observing every later change of {@code type}; the handle stops it. */
-  Runnable observe(ApiResource type, Observer observer) {
+  Runnable observe(ApiResource type, BiConsumer<String, ObjectNode> observer) {
     Observing w = new Observing(type, observer);
     observers.add(w);
     return () -> observers.remove(w);
