@@ -228,30 +228,33 @@ class ApiThroughputBenchmark {
         (com.sun.management.OperatingSystemMXBean) java.lang.management.ManagementFactory.getOperatingSystemMXBean();
     private final long process = os.getProcessCpuTime();
     private final java.util.Map<Long, Long> start = new java.util.HashMap<>();
-    private final java.util.Map<String, Long> switches = contextSwitches();
+    private final java.util.Map<String, long[]> tasks = tasks();
 
     CpuByThread() {
       for (long id : threads.getAllThreadIds()) start.put(id, Math.max(0, threads.getThreadCpuTime(id)));
     }
 
     /**
-     * Context switches so far of every live thread of this process, by thread group (the kernel's
-     * name of a thread, at most 15 characters, numbers taken out); empty where there is no
-     * {@code /proc}.
+     * Per live thread of this process, by thread group (the kernel's name of a thread, at most 15
+     * characters, numbers taken out): {context switches, nanoseconds on a CPU} so far; empty where
+     * there is no {@code /proc}. Unlike the JVM's thread list this includes the JVM's own threads
+     * (garbage collector, compilers).
      */
-    private static java.util.Map<String, Long> contextSwitches() {
-      java.util.Map<String, Long> by = new java.util.TreeMap<>();
+    private static java.util.Map<String, long[]> tasks() {
+      java.util.Map<String, long[]> by = new java.util.TreeMap<>();
       java.nio.file.Path tasks = java.nio.file.Path.of("/proc/self/task");
       if (!Files.isDirectory(tasks)) return by;
       try (var dirs = Files.list(tasks)) {
         for (var d : (Iterable<java.nio.file.Path>) dirs::iterator) {
           try {
             String name = Files.readString(d.resolve("comm")).strip().replaceAll("\\d+", "N");
+            long[] sum = by.computeIfAbsent(name, k -> new long[2]);
             for (String l : Files.readAllLines(d.resolve("status"))) {
               if (l.startsWith("voluntary_ctxt_switches:") || l.startsWith("nonvoluntary_ctxt_switches:")) {
-                by.merge(name, Long.parseLong(l.substring(l.indexOf(':') + 1).strip()), Long::sum);
+                sum[0] += Long.parseLong(l.substring(l.indexOf(':') + 1).strip());
               }
             }
+            sum[1] += Long.parseLong(Files.readString(d.resolve("schedstat")).strip().split(" ")[0]);
           } catch (java.io.IOException gone) {
             // the thread ended meanwhile
           }
@@ -273,14 +276,23 @@ class ApiThroughputBenchmark {
         byGroup.merge(info.getThreadName().replaceAll("\\d+", "N"), ms, Double::sum);
       }
       System.out.printf("  CPU used meanwhile: %.1f s = %.2f ms per Service (user and kernel, every thread)%n", all / 1000, all / n);
-      var now = contextSwitches();
+      var now = tasks();
       if (!now.isEmpty()) {
-        var delta = new java.util.TreeMap<String, Long>();
-        now.forEach((k, v) -> delta.put(k, v - switches.getOrDefault(k, 0L)));
-        long total = delta.values().stream().mapToLong(Long::longValue).sum();
+        var switches = new java.util.TreeMap<String, Long>();
+        var jvm = new java.util.TreeMap<String, Double>();
+        now.forEach((k, v) -> {
+          long[] was = tasks.getOrDefault(k, new long[2]);
+          switches.put(k, v[0] - was[0]);
+          // The JVM's own threads, which its thread list leaves out (numbers read N: C1 is "CN").
+          if (k.matches("GC Thread.*|G1 .*|CN Compiler.*|VM Thread|VM Periodic.*")) jvm.put(k, (v[1] - was[1]) / 1e6);
+        });
+        long total = switches.values().stream().mapToLong(Long::longValue).sum();
         System.out.printf("  context switches meanwhile: %.1f per Service (threads alive at the end), most by%n", (double) total / n);
-        delta.entrySet().stream().sorted(java.util.Map.Entry.<String, Long>comparingByValue().reversed()).limit(8)
+        switches.entrySet().stream().sorted(java.util.Map.Entry.<String, Long>comparingByValue().reversed()).limit(8)
             .forEach(e -> System.out.printf("    %5.1f per Service  %s%n", (double) e.getValue() / n, e.getKey()));
+        System.out.println("  CPU of the JVM's own threads:");
+        jvm.entrySet().stream().sorted(java.util.Map.Entry.<String, Double>comparingByValue().reversed())
+            .forEach(e -> System.out.printf("    %5.1f %%  %.3f ms per Service  %s%n", 100 * e.getValue() / all, e.getValue() / n, e.getKey()));
       }
       System.out.println("  CPU by thread:");
       byGroup.entrySet().stream().sorted(java.util.Map.Entry.<String, Double>comparingByValue().reversed())
