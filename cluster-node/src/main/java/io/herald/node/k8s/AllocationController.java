@@ -71,7 +71,20 @@ public final class AllocationController implements AutoCloseable {
    * again, so a broken annotation gives one Event (count 1) until it is fixed or changes.
    */
   private final Map<ServiceKey, Set<EventSpec>> warned = new HashMap<>();
+  /**
+   * The last answer that left each Service holding addresses, with the allocator inputs it
+   * answered ({@link ServiceRequests#allocatorInputs}). The IP owner answers equal inputs with
+   * the same addresses, UNCHANGED, for as long as its pools and the cluster's members stay as they
+   * are; a change of either converges every Service again with this emptied. So a change that
+   * leaves the inputs as they were (above all the Service's own status write, which comes back as
+   * an update of every Service) is answered from here, without a round trip to the IP owner.
+   * Answers with a warning ({@code cleared}, an additional family that failed) are not kept:
+   * those Services ask again on every change, as MetalLB retries them.
+   */
+  private final Map<ServiceKey, Converged> converged = new HashMap<>();
   private boolean started;
+
+  private record Converged(ServiceRequest inputs, AllocationResult.Assigned answer) {}
 
   /**
    * @param services every Service, from the watcher's informer, not yet started
@@ -122,6 +135,7 @@ public final class AllocationController implements AutoCloseable {
   /** Converge every Service again (configuration or membership changed). */
   public void resyncAll() {
     run(() -> {
+      converged.clear();
       services.keys().forEach(k -> dirty.add(parse(k)));
       pumpAll();
     });
@@ -144,6 +158,10 @@ public final class AllocationController implements AutoCloseable {
   }
 
   private void startUp() {
+    // Read as they are now, every Service is in this decision: the marks of the list that came
+    // before it (one per Service) have nothing left to converge.
+    dirty.clear();
+    converged.clear();
     List<ServiceRequest> requests = new ArrayList<>();
     Map<ServiceKey, Service> objects = new java.util.HashMap<>();
     for (Service s : services.list()) {
@@ -160,9 +178,13 @@ public final class AllocationController implements AutoCloseable {
         loop.schedule(this::startUp, RETRY_MS, TimeUnit.MILLISECONDS);
         return;
       }
+      Map<ServiceKey, ServiceRequest> asked = new HashMap<>();
+      for (ServiceRequest q : requests) asked.put(q.key(), q);
       for (AllocationResult r : results) {
         Service s = objects.get(r.service());
-        if (s != null) write(r, s);
+        if (s == null) continue;
+        remember(ServiceRequests.allocatorInputs(asked.get(r.service())), r);
+        write(r, s);
       }
       log.info("start-up allocation done: {} Services", results.size());
       started = true;
@@ -182,6 +204,7 @@ public final class AllocationController implements AutoCloseable {
       // Deleted, no longer a LoadBalancer, or moved to another class: free its addresses
       // (idempotent when it held none).
       warned.remove(key);
+      converged.remove(key);
       if (!loadBalancers.remove(key)) return;
       inFlight.add(key);
       allocations.release(key).whenCompleteAsync((held, error) -> {
@@ -198,16 +221,36 @@ public final class AllocationController implements AutoCloseable {
       return;
     }
     loadBalancers.add(key);
+    ServiceRequest request = ServiceRequests.of(s, namespaceLabels.apply(key.namespace()));
+    ServiceRequest inputs = ServiceRequests.allocatorInputs(request);
+    Converged last = converged.get(key);
+    if (last != null && last.inputs().equals(inputs)) {
+      write(last.answer(), s);
+      return;
+    }
+    // Asked again: an answer lost to a timeout may still have been applied by the IP owner.
+    converged.remove(key);
     inFlight.add(key);
-    allocations.allocate(ServiceRequests.of(s, namespaceLabels.apply(key.namespace()))).whenCompleteAsync((r, error) -> {
+    allocations.allocate(request).whenCompleteAsync((r, error) -> {
       inFlight.remove(key);
       if (error != null) {
         retry(key, error);
         return;
       }
+      remember(inputs, r);
       write(r, s);
       pump(key);
     }, loop);
+  }
+
+  /** Keeps {@code r} as the answer to {@code inputs}, as the IP owner would repeat it (see {@link #converged}). */
+  private void remember(ServiceRequest inputs, AllocationResult r) {
+    if (r instanceof AllocationResult.Assigned a && a.cleared().isEmpty() && a.additionalFailed().isEmpty()) {
+      converged.put(a.service(), new Converged(inputs, new AllocationResult.Assigned(a.service(), a.pool(), a.ips(),
+          AllocationResult.Change.UNCHANGED, Optional.empty(), Optional.empty())));
+    } else {
+      converged.remove(r.service());
+    }
   }
 
   private void retry(ServiceKey key, Throwable error) {

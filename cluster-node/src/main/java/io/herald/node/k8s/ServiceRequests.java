@@ -5,6 +5,7 @@ import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.api.model.ServiceSpec;
 import io.herald.allocator.ip.IpAddress;
 import io.herald.allocator.ip.IpFamily;
+import io.herald.allocator.pool.Annotations;
 import io.herald.allocator.pool.IpFamilyPolicy;
 import io.herald.allocator.pool.ServiceKey;
 import io.herald.allocator.pool.ServicePort;
@@ -20,6 +21,10 @@ import java.util.Optional;
  * reads only the object given.
  */
 public final class ServiceRequests {
+
+  private static final String POOL_ANNOTATION = Annotations.PREFIX + Annotations.IP_ALLOCATED_FROM_POOL;
+  private static final String DEPRECATED_POOL_ANNOTATION =
+      Annotations.DEPRECATED_PREFIX + Annotations.IP_ALLOCATED_FROM_POOL;
 
   private ServiceRequests() {}
 
@@ -78,6 +83,26 @@ public final class ServiceRequests {
         Optional.ofNullable(spec.getLoadBalancerClass()), lbIp, families, familyPolicy(spec.getIpFamilyPolicy()),
         ports, "Local".equals(spec.getExternalTrafficPolicy()) ? TrafficPolicy.LOCAL : TrafficPolicy.CLUSTER,
         orEmpty(spec.getSelector()), status);
+  }
+
+  /**
+   * What the allocator decides on for a Service that already holds addresses: {@code request}
+   * without its status addresses (the allocator keeps what it holds and reads the status only for
+   * a Service it holds nothing for) and without the {@code ip-allocated-from-pool} annotation
+   * (written by the controller itself, read by no allocation rule). Two requests with equal inputs
+   * get the same answer from an allocator whose pools and holdings are unchanged.
+   */
+  public static ServiceRequest allocatorInputs(ServiceRequest request) {
+    Map<String, String> annotations = request.annotations();
+    if (annotations.containsKey(POOL_ANNOTATION) || annotations.containsKey(DEPRECATED_POOL_ANNOTATION)) {
+      annotations = new java.util.HashMap<>(annotations);
+      annotations.remove(POOL_ANNOTATION);
+      annotations.remove(DEPRECATED_POOL_ANNOTATION);
+    }
+    if (annotations == request.annotations() && request.statusIps().isEmpty()) return request;
+    return new ServiceRequest(request.key(), request.labels(), request.namespaceLabels(), annotations,
+        request.loadBalancerClass(), request.loadBalancerIP(), request.ipFamilies(), request.ipFamilyPolicy(),
+        request.ports(), request.externalTrafficPolicy(), request.selector(), List.of());
   }
 
   static IpFamilyPolicy familyPolicy(String text) {

@@ -64,4 +64,30 @@ class ServiceRequestsTest {
     assertThat(ServiceRequests.isLoadBalancer(svc)).isFalse();
     assertThat(r.ports()).isEqualTo(List.of());
   }
+
+  @Test
+  void allocatorInputsLeaveOutTheStatusAndThePoolAnnotationTheControllerWrites() {
+    Service fresh = new ServiceBuilder().withNewMetadata().withNamespace("shop").withName("web")
+        .addToAnnotations("metallb.io/address-pool", "public").endMetadata()
+        .withNewSpec().withType("LoadBalancer").addNewPort().withPort(443).endPort().endSpec().build();
+    Service written = new ServiceBuilder(fresh).editMetadata()
+        .addToAnnotations("metallb.io/ip-allocated-from-pool", "public")
+        .addToAnnotations("metallb.universe.tf/ip-allocated-from-pool", "public").endMetadata()
+        .withNewStatus().withNewLoadBalancer().withIngress(new LoadBalancerIngressBuilder().withIp("203.0.113.9").build())
+        .endLoadBalancer().endStatus().build();
+
+    ServiceRequest before = ServiceRequests.of(fresh, Map.of());
+    ServiceRequest after = ServiceRequests.allocatorInputs(ServiceRequests.of(written, Map.of()));
+
+    assertThat(after).isEqualTo(ServiceRequests.allocatorInputs(before));
+    // Nothing to leave out: the same request.
+    assertThat(ServiceRequests.allocatorInputs(before)).isSameAs(before);
+    assertThat(after.annotations()).containsExactly(Map.entry("metallb.io/address-pool", "public"));
+    assertThat(after.statusIps()).isEmpty();
+    // Every other input still counts.
+    Service otherPool = new ServiceBuilder(written).editMetadata()
+        .addToAnnotations("metallb.io/address-pool", "private").endMetadata().build();
+    assertThat(ServiceRequests.allocatorInputs(ServiceRequests.of(otherPool, Map.of()))).isNotEqualTo(after);
+    assertThat(ServiceRequests.allocatorInputs(ServiceRequests.of(written, Map.of("team", "shop")))).isNotEqualTo(after);
+  }
 }
