@@ -17,6 +17,8 @@ public final class StatusOwner {
 
   /** The owner of {@code key} among {@code members} (any stable member identity); empty if none. */
   public static Optional<String> owner(ServiceKey key, Collection<String> members) {
+    // One member wins every Service; no hash needed (a node alone, and every start-up's first seconds).
+    if (members.size() == 1) return Optional.of(members.iterator().next());
     String best = null;
     long bestWeight = 0;
     for (String m : members) {

@@ -60,6 +60,9 @@ public final class ServiceStatusWriter implements AutoCloseable {
    * with true when a write was made, false when it was already so; exceptionally on API errors.
    */
   public CompletableFuture<Boolean> write(ServiceKey key, Assignment a) {
+    // Written already and nothing queued behind it: the usual case when a Service's own status
+    // write comes back as an update and is converged again. No task, no thread hand-off.
+    if (a.equals(written.get(key)) && !writer.busy(key)) return CompletableFuture.completedFuture(false);
     // An equal assignment asked for again keeps the instance already held, so that what is asked
     // for and what is written share one object per Service.
     Assignment kept = requested.merge(key, a, (old, fresh) -> old.equals(fresh) ? old : fresh);
