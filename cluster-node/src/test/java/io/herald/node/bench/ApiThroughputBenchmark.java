@@ -99,12 +99,14 @@ class ApiThroughputBenchmark {
           System.out.printf("sandbox filled:             %d Services and EndpointSlices in %.2f s (no node reading)%n", N, filled);
           var before = api.requests();
           CpuByThread cpu = new CpuByThread();
+          CoresBusy busy = CoresBusy.start();
           long t0 = System.nanoTime();
           wiring = ClusterWiring.start(node, client, new ClusterInformers.Settings("metallb-system", Duration.ofSeconds(120)));
           double syncedSeconds = (System.nanoTime() - t0) / 1e9;
           await(withStatus::size, N);
           double statusSeconds = (System.nanoTime() - t0) / 1e9;
           var atStatus = api.requests();
+          busy.stop();
           cpu.print(N);
           await(router.routes::size, N);
           assertThat(withStatus).hasSize(N);
@@ -214,6 +216,52 @@ class ApiThroughputBenchmark {
       long d = count - before.getOrDefault(what, 0L);
       if (d > 0) System.out.printf("  API requests %-36s %8d  %.2f per Service%n", what, d, (double) d / n);
     });
+  }
+
+  /**
+   * How many cores the JVM kept busy, every half second: where the curve falls below the
+   * machine's cores, work waited on something other than CPU (a journal write, one busy thread).
+   */
+  private static final class CoresBusy {
+    private final Thread sampler;
+    private final List<Double> halves = new java.util.concurrent.CopyOnWriteArrayList<>();
+
+    private CoresBusy(Thread sampler) {
+      this.sampler = sampler;
+    }
+
+    static CoresBusy start() {
+      var os = (com.sun.management.OperatingSystemMXBean) java.lang.management.ManagementFactory.getOperatingSystemMXBean();
+      CoresBusy[] self = new CoresBusy[1];
+      Thread t = new Thread(() -> {
+        long cpu = os.getProcessCpuTime();
+        long wall = System.nanoTime();
+        while (!Thread.currentThread().isInterrupted()) {
+          try {
+            Thread.sleep(500);
+          } catch (InterruptedException e) {
+            return;
+          }
+          long c = os.getProcessCpuTime();
+          long w = System.nanoTime();
+          self[0].halves.add((double) (c - cpu) / (w - wall));
+          cpu = c;
+          wall = w;
+        }
+      }, "bench-cores-busy");
+      t.setDaemon(true);
+      self[0] = new CoresBusy(t);
+      t.start();
+      return self[0];
+    }
+
+    void stop() throws InterruptedException {
+      sampler.interrupt();
+      sampler.join();
+      StringBuilder line = new StringBuilder("  cores busy, every half second:");
+      for (double d : halves) line.append(String.format(" %.1f", d));
+      System.out.println(line);
+    }
   }
 
   /**
