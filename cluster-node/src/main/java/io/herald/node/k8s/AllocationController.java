@@ -273,7 +273,9 @@ public final class AllocationController implements AutoCloseable {
     List<String> inStatus = statusWriter.requested(ServiceRequests.watcherKey(r.service()))
         .map(ServiceStatusWriter.Assignment::ips).orElse(shown);
     AllocationOutcome out = AllocationOutcome.of(r, ref, annotations, component, java.util.Optional.of(inStatus));
-    out.status().ifPresent(a -> statusWriter.write(ServiceRequests.watcherKey(r.service()), a)
+    var onObject = new ServiceStatusWriter.Assignment(shown,
+        annotations.getOrDefault(ServiceStatusWriter.POOL_ANNOTATION, ""));
+    out.status().ifPresent(a -> statusWriter.write(ServiceRequests.watcherKey(r.service()), a, onObject)
         .exceptionally(e -> {
           // The writer logged it; converge again so the status is not left behind.
           retry(r.service(), e);

@@ -263,4 +263,39 @@ class AllocationControllerTest {
     Collector.await("an address again", () -> !ingress("web").isEmpty());
   }
 
+
+  @Test
+  void aStatusEditedByHandIsPutBack() throws Exception {
+    create("web", 80);
+    startWith("web");
+    String ip = ingress("web").get(0);
+
+    Service edited = client.services().inNamespace("default").withName("web").editStatus(s -> {
+      s.getStatus().getLoadBalancer().getIngress().get(0).setIp("192.0.2.3");
+      return s;
+    });
+    cache.updated(edited);
+
+    Collector.await("the address put back", () -> ingress("web").equals(List.of(ip)));
+  }
+
+  @Test
+  void aRestartFindingEveryStatusAsItWasWritesNone() throws Exception {
+    create("web", 80);
+    startWith("web");
+    long patches = api.requests().getOrDefault("PATCH services/status", 0L);
+    controller.close();
+    statusWriter.close();
+
+    // A new process: the same IP owner (its journal), a writer that has written nothing yet.
+    statusWriter = new ServiceStatusWriter(client);
+    controller = new AllocationController(cache, allocations, ns -> Map.of(), statusWriter, events,
+        MetallbEvents.CONTROLLER, Optional.empty(), () -> List.of("node-a"), "node-a");
+    cache.handlers.remove(0);
+    startWith("web");
+    Collector.await("the start-up decision", () -> allocations.startUps.size() == 2);
+    barrier("web", 81);
+
+    assertThat(api.requests().getOrDefault("PATCH services/status", 0L)).isEqualTo(patches);
+  }
 }

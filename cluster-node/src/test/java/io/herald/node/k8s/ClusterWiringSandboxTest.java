@@ -167,6 +167,32 @@ class ClusterWiringSandboxTest {
   }
 
   @Test
+  void aStatusOrPoolAnnotationChangedByHandIsPutBack() throws Exception {
+    create("web", "Cluster", Map.of());
+    String web = ingress("web");
+    Collector.await("pool annotation of web", () -> "private".equals(pool("web")));
+
+    client.services().inNamespace("default").withName("web").editStatus(s -> {
+      s.getStatus().getLoadBalancer().getIngress().get(0).setIp("198.51.100.250");
+      return s;
+    });
+    Collector.await("web's address put back", () -> web.equals(ingressNow("web")));
+
+    client.services().inNamespace("default").withName("web").edit(s -> {
+      s.getMetadata().getAnnotations().remove(ServiceStatusWriter.POOL_ANNOTATION);
+      return s;
+    });
+    Collector.await("web's pool annotation put back", () -> "private".equals(pool("web")));
+    assertThat(ingressNow("web")).isEqualTo(web);
+  }
+
+  private String ingressNow(String name) {
+    var status = client.services().inNamespace("default").withName(name).get().getStatus();
+    var in = status == null || status.getLoadBalancer() == null ? null : status.getLoadBalancer().getIngress();
+    return in == null || in.isEmpty() ? null : in.get(0).getIp();
+  }
+
+  @Test
   void aServiceThatCannotBeServedGetsAnAllocationFailedWarning() throws Exception {
     create("lost", "Cluster", Map.of("metallb.universe.tf/address-pool", "nowhere"));
     Collector.await("AllocationFailed Event",

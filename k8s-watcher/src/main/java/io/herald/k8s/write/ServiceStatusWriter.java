@@ -78,6 +78,25 @@ public final class ServiceStatusWriter implements AutoCloseable {
     return done;
   }
 
+  /**
+   * {@link #write} knowing what the Service object shows now ({@code shown}, from the informer):
+   * when nothing is queued for it, a Service that already shows {@code a} needs no request (a
+   * restarted node finds every status as it left it), and one that shows something else while
+   * {@code a} is what this writer wrote last has been changed by someone else (an edit by hand,
+   * another controller) and is written again, as MetalLB's controller puts its status back.
+   */
+  public CompletableFuture<Boolean> write(ServiceKey key, Assignment a, Assignment shown) {
+    if (!writer.busy(key)) {
+      if (a.equals(shown)) {
+        requested.put(key, a);
+        written.put(key, a);
+        return CompletableFuture.completedFuture(false);
+      }
+      written.remove(key, a);
+    }
+    return write(key, a);
+  }
+
   private void finished() {
     if (pending.decrementAndGet() == 0) {
       synchronized (idle) {

@@ -82,4 +82,32 @@ class ServiceStatusWriterTest {
 
     assertThat(ingress()).containsExactly("192.0.2.1");
   }
+
+  @Test
+  void aServiceShowingTheAssignmentAlreadyNeedsNoRequest() throws Exception {
+    Assignment first = new Assignment(List.of("192.0.2.1"), "private");
+    // As a restarted node finds it: the status its last run wrote.
+    assertThat(writer.write(web, first, first)).isCompletedWithValue(false);
+    assertThat(patches()).isZero();
+    assertThat(writer.requested(web)).contains(first);
+  }
+
+  @Test
+  void aStatusChangedBySomeoneElseIsPutBack() throws Exception {
+    Assignment mine = new Assignment(List.of("192.0.2.1"), "private");
+    writer.write(web, mine).get(10, TimeUnit.SECONDS);
+    // An edit by hand (kubectl edit --subresource=status) ...
+    client.services().inNamespace("default").withName("web").editStatus(s -> {
+      s.getStatus().getLoadBalancer().getIngress().get(0).setIp("192.0.2.99");
+      return s;
+    });
+    assertThat(ingress()).containsExactly("192.0.2.99");
+
+    // ... seen on the next update: what the node decided is written again.
+    Assignment shown = new Assignment(List.of("192.0.2.99"), "private");
+    long before = patches();
+    assertThat(writer.write(web, mine, shown).get(10, TimeUnit.SECONDS)).isTrue();
+    assertThat(ingress()).containsExactly("192.0.2.1");
+    assertThat(patches()).isEqualTo(before + 1);
+  }
 }
