@@ -214,12 +214,17 @@ public final class Allocator {
   // Start-up, allocate, release
 
   /**
-   * Start-up order: Services that already have addresses in status first (so nobody steals them),
-   * then the rest; each group by key.
+   * The start-up order: Services that already have addresses in status first (so nobody steals
+   * them), then the rest; each group by key. Deciding a list in this order a part at a time, each
+   * part after the one before, decides as {@link #startUp} does with the whole list.
    */
+  public static final Comparator<ServiceRequest> START_UP_ORDER =
+      Comparator.comparing((ServiceRequest s) -> s.statusIps().isEmpty()).thenComparing(ServiceRequest::key);
+
+  /** Converges {@code services} in {@link #START_UP_ORDER}. */
   public List<AllocationResult> startUp(Collection<ServiceRequest> services) {
     List<ServiceRequest> ordered = new ArrayList<>(services);
-    ordered.sort(Comparator.comparing((ServiceRequest s) -> s.statusIps().isEmpty()).thenComparing(ServiceRequest::key));
+    ordered.sort(START_UP_ORDER);
     List<AllocationResult> out = new ArrayList<>();
     for (ServiceRequest s : ordered) {
       out.add(allocate(s));

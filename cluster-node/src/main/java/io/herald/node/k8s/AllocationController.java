@@ -3,6 +3,7 @@ package io.herald.node.k8s;
 import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.client.informers.ResourceEventHandler;
 import io.herald.allocator.pool.AllocationResult;
+import io.herald.allocator.pool.Allocator;
 import io.herald.allocator.pool.ServiceKey;
 import io.herald.allocator.pool.ServiceRequest;
 import io.herald.k8s.event.EventSpec;
@@ -44,6 +45,13 @@ public final class AllocationController implements AutoCloseable {
 
   private static final Logger log = LoggerFactory.getLogger(AllocationController.class);
   private static final long RETRY_MS = 1000;
+  /**
+   * Services per start-up decision. A part is one journal write; the next is decided while the
+   * statuses of this one are written.
+   */
+  static final int START_UP_PART = 1000;
+
+  private int startUpPart = START_UP_PART;
 
   private final ServiceCache services;
   private final ServiceAllocations allocations;
@@ -132,6 +140,12 @@ public final class AllocationController implements AutoCloseable {
     run(this::startUp);
   }
 
+  /** For tests: Services per start-up decision, set before {@link #start}. */
+  AllocationController startUpPart(int services) {
+    startUpPart = services;
+    return this;
+  }
+
   /** Converge every Service again (configuration or membership changed). */
   public void resyncAll() {
     run(() -> {
@@ -172,21 +186,37 @@ public final class AllocationController implements AutoCloseable {
         objects.put(key, s);
       }
     }
-    allocations.startUp(requests).whenCompleteAsync((results, error) -> {
+    // Decided a part at a time in the allocator's start-up order, each part once the one before
+    // has answered: addresses already in status are still claimed before any new allocation, and
+    // the first statuses are written while the next part is decided and written to the journal.
+    requests.sort(Allocator.START_UP_ORDER);
+    decidePart(requests, objects, 0);
+  }
+
+  private void decidePart(List<ServiceRequest> ordered, Map<ServiceKey, Service> objects, int from) {
+    List<ServiceRequest> part = ordered.subList(from, Math.min(ordered.size(), from + startUpPart));
+    allocations.startUp(part).whenCompleteAsync((results, error) -> {
       if (error != null) {
-        log.warn("start-up allocation of {} Services failed, retrying: {}", requests.size(), error.toString());
+        // From the start, with the Services as they are then: the parts decided already are
+        // answered the same (UNCHANGED) again.
+        log.warn("start-up allocation of {} Services failed, retrying: {}", ordered.size(), error.toString());
         loop.schedule(this::startUp, RETRY_MS, TimeUnit.MILLISECONDS);
         return;
       }
       Map<ServiceKey, ServiceRequest> asked = new HashMap<>();
-      for (ServiceRequest q : requests) asked.put(q.key(), q);
+      for (ServiceRequest q : part) asked.put(q.key(), q);
       for (AllocationResult r : results) {
         Service s = objects.get(r.service());
         if (s == null) continue;
         remember(ServiceRequests.allocatorInputs(asked.get(r.service())), r);
         write(r, s);
       }
-      log.info("start-up allocation done: {} Services", results.size());
+      int next = from + part.size();
+      if (next < ordered.size()) {
+        decidePart(ordered, objects, next);
+        return;
+      }
+      log.info("start-up allocation done: {} Services", ordered.size());
       started = true;
       pumpAll();
     }, loop);

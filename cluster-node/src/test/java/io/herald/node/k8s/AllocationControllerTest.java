@@ -298,4 +298,34 @@ class AllocationControllerTest {
 
     assertThat(api.requests().getOrDefault("PATCH services/status", 0L)).isEqualTo(patches);
   }
+
+  @Test
+  void theStartUpIsDecidedInPartsAndAddressesInStatusStillGoFirst() throws Exception {
+    // z-old holds 192.0.2.0, the address a new Service would get first; a-new sorts before it.
+    create("z-old", 80);
+    client.services().inNamespace("default").withName("z-old").editStatus(s -> {
+      s.setStatus(new io.fabric8.kubernetes.api.model.ServiceStatusBuilder().withNewLoadBalancer()
+          .addNewIngress().withIp("192.0.2.0").endIngress().endLoadBalancer().build());
+      return s;
+    });
+    create("a-new", 80);
+    create("b-new", 80);
+    controller.startUpPart(1);
+
+    startWith("a-new", "b-new", "z-old");
+
+    assertThat(allocations.startUps).containsExactly(1, 1, 1);
+    assertThat(ingress("z-old")).containsExactly("192.0.2.0");
+    assertThat(ingress("a-new")).doesNotContain("192.0.2.0");
+    assertThat(ingress("b-new")).doesNotContain("192.0.2.0").doesNotContainAnyElementsOf(ingress("a-new"));
+  }
+
+  @Test
+  void aStartUpWithoutServicesStillStarts() throws Exception {
+    controller.start();
+    Collector.await("the start-up decision", () -> allocations.startUps.equals(List.of(0)));
+    create("web", 80);
+    cache.added(current("web"));
+    Collector.await("web's address", () -> !ingress("web").isEmpty());
+  }
 }
