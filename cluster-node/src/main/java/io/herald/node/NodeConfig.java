@@ -44,7 +44,7 @@ public final class NodeConfig {
     if (s.journal() instanceof NodeSettings.Journal.H2 h2) {
       String path = h2.file().toAbsolutePath().normalize().toString();
       m.put(DB + "profile", "slick.jdbc.H2Profile$");
-      m.put(DB + "db.url", "jdbc:h2:file:" + path + ";DB_CLOSE_DELAY=-1;AUTO_SERVER=TRUE;CACHE_SIZE=" + H2_CACHE_KB);
+      m.put(DB + "db.url", "jdbc:h2:file:" + path + ";DB_CLOSE_DELAY=1;AUTO_SERVER=TRUE;CACHE_SIZE=" + H2_CACHE_KB);
       m.put(DB + "db.driver", "org.h2.Driver");
       m.put(DB + "db.user", "sa");
     } else if (s.journal() instanceof NodeSettings.Journal.Postgres pg) {
