@@ -32,6 +32,15 @@ public record ApiResource(
     shortNames = List.copyOf(shortNames);
   }
 
+  /**
+   * Over group, version and plural only, which equal resources share: the store looks a resource
+   * up on every request, and the record's own hash would walk {@code shortNames} each time.
+   */
+  @Override
+  public int hashCode() {
+    return (31 * group.hashCode() + version.hashCode()) * 31 + plural.hashCode();
+  }
+
   /** {@code v1} for the core group, {@code group/version} otherwise (the {@code apiVersion} field). */
   public String apiVersion() {
     return group.isEmpty() ? version : group + "/" + version;

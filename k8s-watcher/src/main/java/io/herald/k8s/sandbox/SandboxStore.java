@@ -7,9 +7,9 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.NavigableMap;
+import java.util.NavigableSet;
 import java.util.Objects;
-import java.util.TreeMap;
+import java.util.TreeSet;
 import java.util.UUID;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.BiConsumer;
@@ -87,7 +87,7 @@ final class SandboxStore {
   private record Observing(ApiResource type, BiConsumer<String, ObjectNode> observer) {}
 
   private final JsonMapper json;
-  private final Map<ApiResource, NavigableMap<String, ObjectNode>> objects = new HashMap<>();
+  private final Map<ApiResource, Table> objects = new HashMap<>();
   private final ArrayDeque<Change> history = new ArrayDeque<>();
   private final List<Watch> watches = new CopyOnWriteArrayList<>();
   private final List<Observing> observers = new CopyOnWriteArrayList<>();
@@ -97,8 +97,52 @@ final class SandboxStore {
     this.json = json;
   }
 
-  private NavigableMap<String, ObjectNode> of(ApiResource type) {
-    return objects.computeIfAbsent(type, t -> new TreeMap<>());
+  private Table of(ApiResource type) {
+    return objects.computeIfAbsent(type, t -> new Table());
+  }
+
+  /**
+   * The objects of one resource, by key ({@code namespace/name}, or the name): a hash for the
+   * lookups every request makes, and the keys in order for lists, which Kubernetes returns
+   * ordered by key. A write that replaces an object touches only the hash; the ordered keys change
+   * only when objects come or go. (One sorted map alone cost 15 string comparisons per lookup at
+   * 10,000 objects, on every get, create and patch.)
+   */
+  private static final class Table {
+    private final Map<String, ObjectNode> byKey = new HashMap<>();
+    private final NavigableSet<String> keys = new TreeSet<>();
+
+    ObjectNode get(String key) {
+      return byKey.get(key);
+    }
+
+    boolean containsKey(String key) {
+      return byKey.containsKey(key);
+    }
+
+    void put(String key, ObjectNode o) {
+      if (byKey.put(key, o) == null) keys.add(key);
+    }
+
+    ObjectNode remove(String key) {
+      ObjectNode o = byKey.remove(key);
+      if (o != null) keys.remove(key);
+      return o;
+    }
+
+    /** Every object, in key order. */
+    Iterable<ObjectNode> values() {
+      return inOrder(keys);
+    }
+
+    /** The objects of one namespace, in key order: keys are "namespace/name", one contiguous range. */
+    Iterable<ObjectNode> inNamespace(String namespace) {
+      return inOrder(keys.subSet(namespace + "/", true, namespace + "0", false));
+    }
+
+    private Iterable<ObjectNode> inOrder(java.util.SortedSet<String> range) {
+      return () -> range.stream().map(byKey::get).iterator();
+    }
   }
 
   private static String key(ApiResource type, String namespace, String name) {
@@ -126,10 +170,9 @@ final class SandboxStore {
 
   /** The objects of the query's type in its namespace (all of them for a cluster-wide query). */
   private Iterable<ObjectNode> scope(Query q) {
-    NavigableMap<String, ObjectNode> all = of(q.type());
+    Table all = of(q.type());
     if (!q.type().namespaced() || q.namespace() == null) return all.values();
-    // keys are "namespace/name": one namespace is one contiguous range
-    return all.subMap(q.namespace() + "/", true, q.namespace() + "0", false).values();
+    return all.inNamespace(q.namespace());
   }
 
   // ---- writes

@@ -223,4 +223,32 @@ class SandboxStoreTest {
     assertThat(seen).as("no event for the configmap, for the patch that changed nothing, nor after stop")
         .containsExactly("ADDED web 0", "MODIFIED web 1", "DELETED web 1");
   }
+
+  private static List<String> keys(SandboxStore.Reply list) {
+    List<String> out = new ArrayList<>();
+    for (JsonNode o : list.body().path("items")) {
+      out.add(o.path("metadata").path("namespace").asString() + "/" + o.path("metadata").path("name").asString());
+    }
+    return out;
+  }
+
+  @Test
+  void listsAreInKeyOrderAndANamespaceIsExactlyItsOwnObjects() {
+    for (String key : List.of("ns-10/b", "ns-1/z", "ns-1/a", "ns-2/a", "ns-10/a", "ns-1/m")) {
+      String[] nsName = key.split("/");
+      service(nsName[0], nsName[1]);
+    }
+    // Replacing or patching an object keeps its place; deleting one takes it out of every list.
+    store.patch(SERVICES, "ns-1", "m", false, SandboxStore.PatchKind.MERGE, json("{'metadata':{'labels':{'x':'y'}}}"));
+    store.delete(SERVICES, "ns-2", "a");
+
+    assertThat(keys(store.list(new SandboxStore.Query(SERVICES, null, null, null, null))))
+        .containsExactly("ns-1/a", "ns-1/m", "ns-1/z", "ns-10/a", "ns-10/b");
+    assertThat(keys(store.list(new SandboxStore.Query(SERVICES, "ns-1", null, null, null))))
+        .containsExactly("ns-1/a", "ns-1/m", "ns-1/z");
+    assertThat(keys(store.list(new SandboxStore.Query(SERVICES, "ns-2", null, null, null)))).isEmpty();
+    assertThat(store.get(SERVICES, "ns-1", "m").body().path("metadata").path("labels").path("x").asString())
+        .isEqualTo("y");
+    assertThat(store.get(SERVICES, "ns-2", "a").code()).isEqualTo(404);
+  }
 }
