@@ -177,23 +177,27 @@ public final class AllocationController implements AutoCloseable {
     dirty.clear();
     converged.clear();
     List<ServiceRequest> requests = new ArrayList<>();
-    Map<ServiceKey, Service> objects = new java.util.HashMap<>();
+    Map<ServiceKey, Asked> asked = new HashMap<>();
     for (Service s : services.list()) {
       ServiceKey key = ServiceRequests.key(s);
       if (handles(s) && owns(key)) {
         loadBalancers.add(key);
-        requests.add(ServiceRequests.of(s, namespaceLabels.apply(key.namespace())));
-        objects.put(key, s);
+        ServiceRequest request = ServiceRequests.of(s, namespaceLabels.apply(key.namespace()));
+        requests.add(request);
+        asked.put(key, new Asked(s, ServiceRequests.allocatorInputs(request)));
       }
     }
     // Decided a part at a time in the allocator's start-up order, each part once the one before
     // has answered: addresses already in status are still claimed before any new allocation, and
     // the first statuses are written while the next part is decided and written to the journal.
     requests.sort(Allocator.START_UP_ORDER);
-    decidePart(requests, objects, 0);
+    decidePart(requests, asked, 0);
   }
 
-  private void decidePart(List<ServiceRequest> ordered, Map<ServiceKey, Service> objects, int from) {
+  /** A Service in the start-up decision: the object read and what the allocator reads of it. */
+  private record Asked(Service object, ServiceRequest inputs) {}
+
+  private void decidePart(List<ServiceRequest> ordered, Map<ServiceKey, Asked> asked, int from) {
     List<ServiceRequest> part = ordered.subList(from, Math.min(ordered.size(), from + startUpPart));
     allocations.startUp(part).whenCompleteAsync((results, error) -> {
       if (error != null) {
@@ -203,17 +207,15 @@ public final class AllocationController implements AutoCloseable {
         loop.schedule(this::startUp, RETRY_MS, TimeUnit.MILLISECONDS);
         return;
       }
-      Map<ServiceKey, ServiceRequest> asked = new HashMap<>();
-      for (ServiceRequest q : part) asked.put(q.key(), q);
       for (AllocationResult r : results) {
-        Service s = objects.get(r.service());
-        if (s == null) continue;
-        remember(ServiceRequests.allocatorInputs(asked.get(r.service())), r);
-        write(r, s);
+        Asked a = asked.get(r.service());
+        if (a == null) continue;
+        remember(a.inputs(), r);
+        write(r, a.object());
       }
       int next = from + part.size();
       if (next < ordered.size()) {
-        decidePart(ordered, objects, next);
+        decidePart(ordered, asked, next);
         return;
       }
       log.info("start-up allocation done: {} Services", ordered.size());

@@ -225,36 +225,32 @@ class ApiThroughputBenchmark {
    * machine's cores, work waited on something other than CPU (a journal write, one busy thread).
    */
   private static final class CoresBusy {
-    private final Thread sampler;
     private final List<Double> halves = new java.util.concurrent.CopyOnWriteArrayList<>();
-
-    private CoresBusy(Thread sampler) {
-      this.sampler = sampler;
-    }
+    private final Thread sampler = new Thread(this::sample, "bench-cores-busy");
 
     static CoresBusy start() {
+      CoresBusy busy = new CoresBusy();
+      busy.sampler.setDaemon(true);
+      busy.sampler.start();
+      return busy;
+    }
+
+    private void sample() {
       var os = (com.sun.management.OperatingSystemMXBean) java.lang.management.ManagementFactory.getOperatingSystemMXBean();
-      CoresBusy[] self = new CoresBusy[1];
-      Thread t = new Thread(() -> {
-        long cpu = os.getProcessCpuTime();
-        long wall = System.nanoTime();
-        while (!Thread.currentThread().isInterrupted()) {
-          try {
-            Thread.sleep(500);
-          } catch (InterruptedException e) {
-            return;
-          }
-          long c = os.getProcessCpuTime();
-          long w = System.nanoTime();
-          self[0].halves.add((double) (c - cpu) / (w - wall));
-          cpu = c;
-          wall = w;
+      long cpu = os.getProcessCpuTime();
+      long wall = System.nanoTime();
+      while (!Thread.currentThread().isInterrupted()) {
+        try {
+          Thread.sleep(500);
+        } catch (InterruptedException e) {
+          return;
         }
-      }, "bench-cores-busy");
-      t.setDaemon(true);
-      self[0] = new CoresBusy(t);
-      t.start();
-      return self[0];
+        long c = os.getProcessCpuTime();
+        long w = System.nanoTime();
+        halves.add((double) (c - cpu) / (w - wall));
+        cpu = c;
+        wall = w;
+      }
     }
 
     void stop() throws InterruptedException {
