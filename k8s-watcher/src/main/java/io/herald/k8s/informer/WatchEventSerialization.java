@@ -12,6 +12,7 @@ import io.fabric8.kubernetes.client.Config;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
 import io.fabric8.kubernetes.client.utils.KubernetesSerialization;
+import io.fabric8.kubernetes.client.vertx5.Vertx5HttpClientFactory;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -67,9 +68,14 @@ public final class WatchEventSerialization extends KubernetesSerialization {
     public T object;
   }
 
-  /** A client for {@code config} that reads watch events this way: the client a node uses. */
+  /**
+   * A client for {@code config} that reads watch events this way, on the process's shared
+   * {@link ClientRuntime}: the client a node uses.
+   */
   public static KubernetesClient client(Config config) {
     return new KubernetesClientBuilder().withConfig(config).withKubernetesSerialization(new WatchEventSerialization())
+        .withHttpClientFactory(new Vertx5HttpClientFactory(ClientRuntime.vertx()))
+        .withTaskExecutor(ClientRuntime.tasks())
         .build();
   }
 
