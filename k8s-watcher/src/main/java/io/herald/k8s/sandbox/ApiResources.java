@@ -82,9 +82,20 @@ public final class ApiResources {
 
   /** The type served at {@code group/version} under {@code plural}, if any. */
   public static Optional<ApiResource> find(String group, String version, String plural) {
-    return ALL.stream()
-        .filter(r -> r.group().equals(group) && r.version().equals(version) && r.plural().equals(plural))
-        .findFirst();
+    return Optional.ofNullable(BY_PATH.get(pathKey(group, version, plural)));
+  }
+
+  /** {@link #ALL} by group, version and plural: every request looks its type up here. */
+  private static final Map<String, ApiResource> BY_PATH = byPath();
+
+  private static Map<String, ApiResource> byPath() {
+    Map<String, ApiResource> m = new java.util.HashMap<>();
+    for (ApiResource r : ALL) m.putIfAbsent(pathKey(r.group(), r.version(), r.plural()), r);
+    return Map.copyOf(m);
+  }
+
+  private static String pathKey(String group, String version, String plural) {
+    return group + '/' + version + '/' + plural;
   }
 
   /** The discovery documents by path (without query string), as JSON text. */

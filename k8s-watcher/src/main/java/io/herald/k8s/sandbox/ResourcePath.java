@@ -1,6 +1,6 @@
 package io.herald.k8s.sandbox;
 
-import java.util.Arrays;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 
@@ -21,7 +21,10 @@ record ResourcePath(ApiResource resource, String namespace, String name, String 
 
   /** Parses a path without its query string; empty when it is not a served resource path. */
   static Optional<ResourcePath> parse(String rawPath) {
-    List<String> segs = Arrays.stream(rawPath.split("/")).filter(s -> !s.isEmpty()).toList();
+    List<String> segs = new ArrayList<>(8);
+    for (String s : rawPath.split("/")) {
+      if (!s.isEmpty()) segs.add(s);
+    }
     String group;
     String version;
     int i;

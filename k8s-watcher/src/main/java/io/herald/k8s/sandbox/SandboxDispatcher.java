@@ -98,20 +98,28 @@ final class SandboxDispatcher extends Dispatcher {
     }
   }
 
-  /** Requests served, by verb and resource ("PATCH services/status"), for {@link SandboxApi#requests()}. */
-  private final java.util.concurrent.ConcurrentHashMap<String, java.util.concurrent.atomic.LongAdder> requests =
+  /** What a request did, for counting: its verb, resource and subresource (null for none). */
+  private record Served(String verb, ApiResource resource, String subresource) {
+    /** e.g. "PATCH services/status". */
+    String text() {
+      return verb + " " + resource.plural() + (subresource == null ? "" : "/" + subresource);
+    }
+  }
+
+  /** Requests served, for {@link SandboxApi#requests()}; counted by key, named when read. */
+  private final java.util.concurrent.ConcurrentHashMap<Served, java.util.concurrent.atomic.LongAdder> requests =
       new java.util.concurrent.ConcurrentHashMap<>();
 
   private void tally(HttpMethod method, ResourcePath p, String query) {
     String verb = method == HttpMethod.GET ? (p.isCollection() ? (isWatch(query) ? "WATCH" : "LIST") : "GET") : method.name();
-    String what = verb + " " + p.resource().plural() + (p.subresource() == null ? "" : "/" + p.subresource());
-    requests.computeIfAbsent(what, k -> new java.util.concurrent.atomic.LongAdder()).increment();
+    requests.computeIfAbsent(new Served(verb, p.resource(), p.subresource()), k -> new java.util.concurrent.atomic.LongAdder())
+        .increment();
   }
 
-  /** A copy of the request counts so far, by verb and resource. */
+  /** A copy of the request counts so far, by verb and resource ("PATCH services/status"). */
   java.util.SortedMap<String, Long> requests() {
     java.util.SortedMap<String, Long> out = new java.util.TreeMap<>();
-    requests.forEach((k, v) -> out.put(k, v.sum()));
+    requests.forEach((k, v) -> out.merge(k.text(), v.sum(), Long::sum));
     return out;
   }
 

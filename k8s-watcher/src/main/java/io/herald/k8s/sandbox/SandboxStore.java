@@ -110,22 +110,34 @@ final class SandboxStore {
    */
   private static final class Table {
     private final Map<String, ObjectNode> byKey = new HashMap<>();
+    /**
+     * Each object as the JSON text written when it was stored: a read or a list answers with it
+     * instead of writing the object again (a list of 10,000 Services is one large answer, written
+     * on the server's one thread while the client waits).
+     */
+    private final Map<String, String> textByKey = new HashMap<>();
     private final NavigableSet<String> keys = new TreeSet<>();
 
     ObjectNode get(String key) {
       return byKey.get(key);
     }
 
+    String text(String key) {
+      return textByKey.get(key);
+    }
+
     boolean containsKey(String key) {
       return byKey.containsKey(key);
     }
 
-    void put(String key, ObjectNode o) {
+    void put(String key, ObjectNode o, String text) {
+      textByKey.put(key, text);
       if (byKey.put(key, o) == null) keys.add(key);
     }
 
     ObjectNode remove(String key) {
       ObjectNode o = byKey.remove(key);
+      textByKey.remove(key);
       if (o != null) keys.remove(key);
       return o;
     }
@@ -152,8 +164,9 @@ final class SandboxStore {
   // ---- reads
 
   synchronized Reply get(ApiResource type, String namespace, String name) {
-    ObjectNode o = of(type).get(key(type, namespace, name));
-    return o == null ? notFound(type, name) : new Reply(200, o);
+    String key = key(type, namespace, name);
+    ObjectNode o = of(type).get(key);
+    return o == null ? notFound(type, name) : new Reply(200, o, of(type).text(key));
   }
 
   synchronized Reply list(Query q) {
@@ -162,10 +175,23 @@ final class SandboxStore {
     list.put("apiVersion", q.type().apiVersion());
     list.putObject("metadata").put("resourceVersion", Long.toString(revision));
     ArrayNode items = list.putArray("items");
+    Table table = of(q.type());
+    // The answer's text: the list's own fields as Jackson writes them, then each item's stored text.
+    String head = json.writeValueAsString(list);
+    StringBuilder text = new StringBuilder(head.length() + 2048 * Math.max(1, table.byKey.size()));
+    text.append(head, 0, head.length() - 2); // without the closing "]}" of the empty "items"
+    boolean first = true;
     for (ObjectNode o : scope(q)) {
-      if (q.matches(q.type(), o)) items.add(o);
+      if (!q.matches(q.type(), o)) continue;
+      items.add(o);
+      JsonNode meta = o.path("metadata");
+      String stored = table.text(key(q.type(), meta.path("namespace").asString(null), meta.path("name").asString()));
+      if (!first) text.append(',');
+      text.append(stored != null ? stored : json.writeValueAsString(o));
+      first = false;
     }
-    return new Reply(200, list);
+    text.append("]}");
+    return new Reply(200, list, text.toString());
   }
 
   /** The objects of the query's type in its namespace (all of them for a cluster-wide query). */
@@ -333,8 +359,8 @@ final class SandboxStore {
 
   private Reply store(ApiResource type, String key, ObjectNode o, String event, int code) {
     ((ObjectNode) o.get("metadata")).put("resourceVersion", Long.toString(++revision));
-    of(type).put(key, o);
     String text = json.writeValueAsString(o);
+    of(type).put(key, o, text);
     record(type, event, o, frame(event, text));
     return new Reply(code, o, text);
   }
