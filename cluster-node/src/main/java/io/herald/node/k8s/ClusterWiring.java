@@ -24,10 +24,13 @@ import java.util.Set;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Collection;
+import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Supplier;
 import java.util.stream.StreamSupport;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.Props;
@@ -127,7 +130,7 @@ public final class ClusterWiring implements AutoCloseable {
     String self = cluster.selfMember().address().toString();
     // The controller reads the watcher's Service cache: one informer, so one copy of each Service.
     var controller = new AllocationController(informers.serviceCache(), node.allocations(), informers::namespaceLabels, statusWriter,
-        controllerEvents, sources.controller(), lbClass, () -> upMembers(cluster), self);
+        controllerEvents, sources.controller(), lbClass, upMembers(cluster), self);
 
     // Every validation of the cluster's configuration, valid or not, as MetalLB's ConfigurationState.
     informers.onConfigChange(state -> configState.write(state.status()));
@@ -199,11 +202,23 @@ public final class ClusterWiring implements AutoCloseable {
         speakerEvents, configState);
   }
 
-  private static Collection<String> upMembers(Cluster cluster) {
-    return StreamSupport.stream(cluster.state().getMembers().spliterator(), false)
-        .filter(m -> m.status() == MemberStatus.up() || m.status() == MemberStatus.weaklyUp())
-        .map(m -> m.address().toString())
-        .toList();
+  /**
+   * The addresses of the Up (and WeaklyUp) members, read again only when the cluster's state is a
+   * new one: the controller asks for every Service it decides, and the state changes rarely.
+   */
+  private static Supplier<Collection<String>> upMembers(Cluster cluster) {
+    AtomicReference<Map.Entry<ClusterEvent.CurrentClusterState, List<String>>> last = new AtomicReference<>();
+    return () -> {
+      ClusterEvent.CurrentClusterState state = cluster.state();
+      Map.Entry<ClusterEvent.CurrentClusterState, List<String>> known = last.get();
+      if (known != null && known.getKey() == state) return known.getValue();
+      List<String> up = StreamSupport.stream(state.getMembers().spliterator(), false)
+          .filter(m -> m.status() == MemberStatus.up() || m.status() == MemberStatus.weaklyUp())
+          .map(m -> m.address().toString())
+          .toList();
+      last.set(Map.entry(state, up));
+      return up;
+    };
   }
 
   /** Ownership is computed over Up members: wait until this node is one (it joins within seconds). */
