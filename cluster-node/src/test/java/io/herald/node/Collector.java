@@ -33,8 +33,11 @@ import java.util.function.BooleanSupplier;
  */
 public final class Collector implements PeerListener, AutoCloseable {
   public final Map<Prefix, Update> routes = new ConcurrentHashMap<>();
-  /** "A prefix [GS]", "W prefix", "Established", "Idle <reason>" in arrival order. */
-  public final List<String> log = new CopyOnWriteArrayList<>();
+  /**
+   * "A prefix [GS]", "W prefix", "Established", "Idle <reason>" in arrival order. A queue, not a
+   * copy-on-write list: a collector taking 10,000 routes would copy the whole log for each one.
+   */
+  public final java.util.Collection<String> log = new java.util.concurrent.ConcurrentLinkedQueue<>();
   public final List<Established> established = new CopyOnWriteArrayList<>();
   private final BgpPeer peer;
   private final BgpListener listener;
