@@ -21,7 +21,7 @@ import org.junit.jupiter.api.Test;
 class ClientRuntimeTest {
 
   @Test
-  void clientsShareOneEventLoopAndTheirHandlersRunOnTheSharedPool() throws Exception {
+  void clientsShareOneVertxAndTheirHandlersRunOnTheSharedPool() throws Exception {
     try (SandboxApi api = SandboxApi.start(InetAddress.getLoopbackAddress(), 0);
         KubernetesClient a = WatchEventSerialization.client(api.config());
         KubernetesClient b = WatchEventSerialization.client(api.config())) {
@@ -79,7 +79,7 @@ class ClientRuntimeTest {
   }
 
   @Test
-  void theEventLoopIsCreatedOnce() {
+  void theSharedRuntimeIsCreatedOnce() {
     assertThat(ClientRuntime.vertx()).isSameAs(ClientRuntime.vertx());
     assertThat(ClientRuntime.tasks()).isSameAs(ClientRuntime.tasks());
   }
