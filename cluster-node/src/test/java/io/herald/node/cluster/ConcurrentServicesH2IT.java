@@ -1,6 +1,7 @@
 package io.herald.node.cluster;
 
 import io.herald.node.NodeSettings;
+import io.herald.node.TestNodes;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -17,7 +18,12 @@ class ConcurrentServicesH2IT {
 
   @Test
   void concurrentServicesGetDistinctAddressesThatSurviveACrashAndAFullRestart() throws Exception {
-    new ConcurrentServicesScenario(Integer.getInteger("herald.test.first-wave", 300),
-        Integer.getInteger("herald.test.second-wave", 100)).run(new NodeSettings.Journal.H2(dir.resolve("journal")));
+    try {
+      new ConcurrentServicesScenario(Integer.getInteger("herald.test.first-wave", 300),
+          Integer.getInteger("herald.test.second-wave", 100)).run(new NodeSettings.Journal.H2(dir.resolve("journal")));
+    } finally {
+      // The journal closes a second after its nodes stop: before JUnit deletes the directory.
+      TestNodes.awaitH2Closed(dir);
+    }
   }
 }

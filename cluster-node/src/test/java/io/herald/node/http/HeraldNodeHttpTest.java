@@ -102,6 +102,7 @@ class HeraldNodeHttpTest {
     node.whenTerminated().toCompletableFuture().get(30, TimeUnit.SECONDS);
     router.close();
     transport.close();
+    TestNodes.awaitH2Closed(dir); // it closes a second after the node: deleted before, H2 makes it again
     try (var files = Files.walk(dir)) {
       files.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
     }

@@ -1,6 +1,7 @@
 package io.herald.node.ip;
 
 import io.herald.node.NodeSettings;
+import io.herald.node.TestNodes;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -11,6 +12,11 @@ class ClusterOwnershipH2Test {
 
   @Test
   void allocationsSurviveACrashAndAGracefulLeaveUnchanged() throws Exception {
-    new ClusterOwnershipScenario().run(new NodeSettings.Journal.H2(dir.resolve("journal")));
+    try {
+      new ClusterOwnershipScenario().run(new NodeSettings.Journal.H2(dir.resolve("journal")));
+    } finally {
+      // The journal closes a second after its nodes stop: before JUnit deletes the directory.
+      TestNodes.awaitH2Closed(dir);
+    }
   }
 }
