@@ -41,18 +41,6 @@ public record ApiResource(
     return (31 * group.hashCode() + version.hashCode()) * 31 + plural.hashCode();
   }
 
-  /**
-   * The record's equality, first by identity: each write compares its resource with every watch's
-   * and observer's, and those are the same instances from {@link ApiResources#ALL}.
-   */
-  @Override
-  public boolean equals(Object o) {
-    if (this == o) return true;
-    return o instanceof ApiResource r && group.equals(r.group) && version.equals(r.version)
-        && plural.equals(r.plural) && kind.equals(r.kind) && namespaced == r.namespaced
-        && hasStatus == r.hasStatus && shortNames.equals(r.shortNames);
-  }
-
   /** {@code v1} for the core group, {@code group/version} otherwise (the {@code apiVersion} field). */
   public String apiVersion() {
     return group.isEmpty() ? version : group + "/" + version;

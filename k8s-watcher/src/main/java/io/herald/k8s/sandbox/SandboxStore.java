@@ -109,53 +109,54 @@ final class SandboxStore {
    * 10,000 objects, on every get, create and patch.)
    */
   private static final class Table {
-    private final Map<String, ObjectNode> byKey = new HashMap<>();
-    /**
-     * Each object as the JSON text written when it was stored: a read or a list answers with it
-     * instead of writing the object again (a list of 10,000 Services is one large answer, written
-     * on the server's one thread while the client waits).
-     */
-    private final Map<String, String> textByKey = new HashMap<>();
+    private final Map<String, Stored> byKey = new HashMap<>();
     private final NavigableSet<String> keys = new TreeSet<>();
 
     ObjectNode get(String key) {
-      return byKey.get(key);
+      Stored s = byKey.get(key);
+      return s == null ? null : s.object();
     }
 
-    String text(String key) {
-      return textByKey.get(key);
+    Stored stored(String key) {
+      return byKey.get(key);
     }
 
     boolean containsKey(String key) {
       return byKey.containsKey(key);
     }
 
-    void put(String key, ObjectNode o, String text) {
-      textByKey.put(key, text);
-      if (byKey.put(key, o) == null) keys.add(key);
+    void put(String key, Stored s) {
+      if (byKey.put(key, s) == null) keys.add(key);
     }
 
     ObjectNode remove(String key) {
-      ObjectNode o = byKey.remove(key);
-      textByKey.remove(key);
-      if (o != null) keys.remove(key);
-      return o;
+      Stored s = byKey.remove(key);
+      if (s == null) return null;
+      keys.remove(key);
+      return s.object();
     }
 
     /** Every object, in key order. */
-    Iterable<ObjectNode> values() {
+    Iterable<Stored> values() {
       return inOrder(keys);
     }
 
     /** The objects of one namespace, in key order: keys are "namespace/name", one contiguous range. */
-    Iterable<ObjectNode> inNamespace(String namespace) {
+    Iterable<Stored> inNamespace(String namespace) {
       return inOrder(keys.subSet(namespace + "/", true, namespace + "0", false));
     }
 
-    private Iterable<ObjectNode> inOrder(java.util.SortedSet<String> range) {
+    private Iterable<Stored> inOrder(java.util.SortedSet<String> range) {
       return () -> range.stream().map(byKey::get).iterator();
     }
   }
+
+  /**
+   * An object and its JSON text, written once when it was stored: reads, lists and a new watch's
+   * first events answer with the text instead of writing the object again (a list of 10,000
+   * Services is one large answer, written on the server's one thread while the client waits).
+   */
+  private record Stored(ObjectNode object, String text) {}
 
   private static String key(ApiResource type, String namespace, String name) {
     return type.namespaced() ? namespace + "/" + name : name;
@@ -164,9 +165,8 @@ final class SandboxStore {
   // ---- reads
 
   synchronized Reply get(ApiResource type, String namespace, String name) {
-    String key = key(type, namespace, name);
-    ObjectNode o = of(type).get(key);
-    return o == null ? notFound(type, name) : new Reply(200, o, of(type).text(key));
+    Stored s = of(type).stored(key(type, namespace, name));
+    return s == null ? notFound(type, name) : new Reply(200, s.object(), s.text());
   }
 
   synchronized Reply list(Query q) {
@@ -175,27 +175,21 @@ final class SandboxStore {
     list.put("apiVersion", q.type().apiVersion());
     list.putObject("metadata").put("resourceVersion", Long.toString(revision));
     ArrayNode items = list.putArray("items");
-    Table table = of(q.type());
     // The answer's text: the list's own fields as Jackson writes them, then each item's stored text.
     String head = json.writeValueAsString(list);
-    StringBuilder text = new StringBuilder(head.length() + 2048 * Math.max(1, table.byKey.size()));
-    text.append(head, 0, head.length() - 2); // without the closing "]}" of the empty "items"
-    boolean first = true;
-    for (ObjectNode o : scope(q)) {
-      if (!q.matches(q.type(), o)) continue;
-      items.add(o);
-      JsonNode meta = o.path("metadata");
-      String stored = table.text(key(q.type(), meta.path("namespace").asString(null), meta.path("name").asString()));
-      if (!first) text.append(',');
-      text.append(stored != null ? stored : json.writeValueAsString(o));
-      first = false;
+    StringBuilder text = new StringBuilder(head.substring(0, head.length() - 2)); // without the closing "]}" of the empty items
+    for (Stored s : scope(q)) {
+      if (!q.matches(q.type(), s.object())) continue;
+      if (!items.isEmpty()) text.append(',');
+      items.add(s.object());
+      text.append(s.text());
     }
     text.append("]}");
     return new Reply(200, list, text.toString());
   }
 
   /** The objects of the query's type in its namespace (all of them for a cluster-wide query). */
-  private Iterable<ObjectNode> scope(Query q) {
+  private Iterable<Stored> scope(Query q) {
     Table all = of(q.type());
     if (!q.type().namespaced() || q.namespace() == null) return all.values();
     return all.inNamespace(q.namespace());
@@ -342,8 +336,8 @@ final class SandboxStore {
   /** DELETE of a collection: every object the query selects; the deleted objects as a list. */
   synchronized Reply deleteAll(Query q) {
     List<ObjectNode> chosen = new ArrayList<>();
-    for (ObjectNode o : scope(q)) {
-      if (q.matches(q.type(), o)) chosen.add(o);
+    for (Stored s : scope(q)) {
+      if (q.matches(q.type(), s.object())) chosen.add(s.object());
     }
     ObjectNode list = json.createObjectNode();
     list.put("kind", q.type().kind() + "List");
@@ -360,7 +354,7 @@ final class SandboxStore {
   private Reply store(ApiResource type, String key, ObjectNode o, String event, int code) {
     ((ObjectNode) o.get("metadata")).put("resourceVersion", Long.toString(++revision));
     String text = json.writeValueAsString(o);
-    of(type).put(key, o, text);
+    of(type).put(key, new Stored(o, text));
     record(type, event, o, frame(event, text));
     return new Reply(code, o, text);
   }
@@ -407,8 +401,8 @@ final class SandboxStore {
       return () -> {};
     }
     if (from == 0) {
-      for (ObjectNode o : scope(q)) {
-        if (q.matches(q.type(), o)) sink.send(frame("ADDED", o));
+      for (Stored s : scope(q)) {
+        if (q.matches(q.type(), s.object())) sink.send(frame("ADDED", s.text()));
       }
     } else if (from < revision) {
       long oldestKept = history.isEmpty() ? revision + 1 : history.peekFirst().revision();
