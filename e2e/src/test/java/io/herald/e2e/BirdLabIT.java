@@ -28,7 +28,8 @@ class BirdLabIT extends RouterScenarios {
     // node3 loses node1 and node2 but keeps its router link
     lab.nodeNs[2].cutFrom(List.of(Lab.nodeAddress(0), Lab.nodeAddress(1)));
     try {
-      Lab.await("node3 downed by the split-brain resolver", Duration.ofSeconds(90), () -> !lab.nodes[2].isAlive());
+      Lab.await("node3 downed by the split-brain resolver", Duration.ofSeconds(90), () -> !lab.nodes[2].isAlive(),
+          () -> lab.clusterView(2) + lab.clusterView(0) + lab.clusterView(1));
       awaitFib(ips.get("web"), Lab.addresses(0, 1));
       awaitFib(ips.get("shop"), Lab.addresses(0));
       lab.createService("after-split", "Cluster", Map.of());

@@ -30,6 +30,7 @@ import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.function.BooleanSupplier;
+import java.util.function.Supplier;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Assumptions;
 
@@ -606,10 +607,16 @@ final class Lab implements AutoCloseable {
   // ---- helpers
 
   static void await(String what, Duration timeout, BooleanSupplier condition) {
+    await(what, timeout, condition, () -> "");
+  }
+
+  /** As {@link #await(String, Duration, BooleanSupplier)}; on time-out the message ends with {@code detail}. */
+  static void await(String what, Duration timeout, BooleanSupplier condition, Supplier<String> detail) {
     long deadline = System.nanoTime() + timeout.toNanos();
     while (!condition.getAsBoolean()) {
       if (System.nanoTime() > deadline) {
-        throw new AssertionError("timed out after " + timeout + " waiting for " + what);
+        String more = detail.get();
+        throw new AssertionError("timed out after " + timeout + " waiting for " + what + (more.isEmpty() ? "" : "\n" + more));
       }
       pause(100);
     }
@@ -622,6 +629,24 @@ final class Lab implements AutoCloseable {
       Thread.currentThread().interrupt();
       throw new IllegalStateException("interrupted", e);
     }
+  }
+
+  /**
+   * Node {@code i}'s own account of the cluster, for a failure message: the members it sees
+   * ({@code /cluster/members}, or why it did not answer) and every line it logged about
+   * reachability, leadership, the split-brain resolver and its shutdown.
+   */
+  String clusterView(int i) {
+    StringBuilder b = new StringBuilder("--- ").append(nodeName(i)).append(" /cluster/members: ");
+    Cmd.Result members = http(i, "/cluster/members");
+    b.append(members.ok() ? members.out().strip() : "no answer (curl exit " + members.exit() + ")").append('\n');
+    if (nodes[i] != null) {
+      nodes[i].lines().stream()
+          .filter(l -> l.contains("REACHABLE") || l.contains("leader") || l.contains("SplitBrainResolver")
+              || l.contains("Down") || l.contains("CoordinatedShutdown") || l.contains("stopped"))
+          .forEach(l -> b.append(l).append('\n'));
+    }
+    return b.toString();
   }
 
   /** The last lines of every node's output, for failure messages. */
