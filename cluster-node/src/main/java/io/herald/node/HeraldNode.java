@@ -48,6 +48,8 @@ public final class HeraldNode {
   private volatile HeraldConfig config;
   private volatile boolean configStale;
   private final ActorSystem<Void> system;
+  /** See {@link #whenStopped}. */
+  private final CompletableFuture<Done> stopped = new CompletableFuture<>();
   private final ServiceAllocations allocations;
   private final Readiness readiness = new Readiness();
   private final BgpTransport transport;
@@ -155,6 +157,22 @@ public final class HeraldNode {
           transport.close();
           return Done.getInstance();
         }, system.dispatchers().lookup(DispatcherSelector.blocking())));
+    system.getWhenTerminated().thenRun(() -> stopped.complete(Done.getInstance()));
+    // The last phase terminates the actor system. Artery's TCP transport can stall in it when the
+    // peers drop every packet (a node downed on the minority side of a partition): its outbound
+    // control stream never completes, and neither does termination. By then everything Herald
+    // does has stopped (sessions closed, shards and singletons gone), so the node counts as
+    // stopped once that phase has had its time, as Pekko's own exit-jvm does.
+    Duration terminate = Duration.ofMillis(cs.timeout(CoordinatedShutdown.PhaseActorSystemTerminate()).toMillis());
+    cs.addTask(CoordinatedShutdown.PhaseActorSystemTerminate(), "herald-stop-deadline", () -> {
+      CompletableFuture.delayedExecutor(terminate.plusSeconds(1).toMillis(), TimeUnit.MILLISECONDS).execute(() -> {
+        if (stopped.complete(Done.getInstance())) {
+          log.warn("the actor system did not terminate within {} of its last shutdown phase; the node stops without it",
+              terminate.plusSeconds(1));
+        }
+      });
+      return CompletableFuture.completedFuture(Done.getInstance());
+    });
   }
 
   /** Where the watcher sends this node's complete desired announcement set. */
@@ -230,6 +248,15 @@ public final class HeraldNode {
   /** Completes once the ActorSystem has terminated. */
   public CompletionStage<Done> whenTerminated() {
     return system.getWhenTerminated();
+  }
+
+  /**
+   * Completes once the ActorSystem has terminated, or at the latest a second after
+   * CoordinatedShutdown's last phase ({@code actor-system-terminate}) timed out: what a process
+   * waits for before it exits.
+   */
+  public CompletionStage<Done> whenStopped() {
+    return stopped;
   }
 
   public static Duration drainTime(ActorSystem<?> system) {

@@ -247,7 +247,7 @@ public final class NodeCommand implements Callable<Integer> {
         + settings.http().getAddress().getHostAddress() + ":" + settings.http().getPort() + ", "
         + config.summary());
     out.flush();
-    node.whenTerminated().toCompletableFuture().join();
+    node.whenStopped().toCompletableFuture().join();
     if (wiring != null) {
       wiring.close();
     }
