@@ -167,8 +167,8 @@ public final class HeraldNode {
     cs.addTask(CoordinatedShutdown.PhaseActorSystemTerminate(), "herald-stop-deadline", () -> {
       CompletableFuture.delayedExecutor(terminate.plusSeconds(1).toMillis(), TimeUnit.MILLISECONDS).execute(() -> {
         if (stopped.complete(Done.getInstance())) {
-          log.warn("the actor system did not terminate within {} of its last shutdown phase; the node stops without it",
-              terminate.plusSeconds(1));
+          log.warn("the actor system had not terminated {} s after its last shutdown phase began; the node stops without it",
+              terminate.plusSeconds(1).toSeconds());
         }
       });
       return CompletableFuture.completedFuture(Done.getInstance());
