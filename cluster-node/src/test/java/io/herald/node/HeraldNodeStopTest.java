@@ -2,17 +2,20 @@ package io.herald.node;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.typesafe.config.Config;
 import com.typesafe.config.ConfigFactory;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Comparator;
 import java.util.List;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import org.apache.pekko.actor.typed.Behavior;
-import org.apache.pekko.actor.typed.Props;
 import org.apache.pekko.actor.typed.PostStop;
+import org.apache.pekko.actor.typed.Props;
 import org.apache.pekko.actor.typed.javadsl.Behaviors;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -21,11 +24,12 @@ import org.junit.jupiter.api.Test;
  * partition.
  */
 class HeraldNodeStopTest {
+  private Path dir;
+  private HeraldNode node;
 
-  @Test
-  void aTerminationThatStallsEndsAfterTheLastPhaseTimeout() throws Exception {
-    Path dir = Files.createTempDirectory("herald-node-test");
-    HeraldNode node = HeraldNode.start(
+  private HeraldNode start(Config overrides) throws Exception {
+    dir = Files.createTempDirectory("herald-node-test");
+    node = HeraldNode.start(
         TestNodes.settings("node-a", TestNodes.freePort(), List.of(), new NodeSettings.Journal.H2(dir.resolve("journal")),
             Duration.ofMillis(100)),
         TestNodes.config("""
@@ -34,8 +38,22 @@ class HeraldNodeStopTest {
             metadata: {name: p}
             spec: {addresses: [192.0.2.0/28]}
             """),
-        ConfigFactory.parseString("pekko.coordinated-shutdown.phases.actor-system-terminate.timeout = 2s")
-            .withFallback(TestNodes.FAST));
+        overrides.withFallback(TestNodes.FAST));
+    return node;
+  }
+
+  @AfterEach
+  void cleanUp() throws Exception {
+    node.whenTerminated().toCompletableFuture().get(30, TimeUnit.SECONDS);
+    TestNodes.awaitH2Closed(dir);
+    try (var files = Files.walk(dir)) {
+      files.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+    }
+  }
+
+  @Test
+  void aTerminationThatStallsEndsAfterTheLastPhaseTimeout() throws Exception {
+    start(ConfigFactory.parseString("pekko.coordinated-shutdown.phases.actor-system-terminate.timeout = 2s"));
     CountDownLatch release = new CountDownLatch(1);
     try {
       // an actor whose stop never returns holds the actor system's termination
@@ -58,39 +76,15 @@ class HeraldNodeStopTest {
       assertThat(seconds).isGreaterThanOrEqualTo(3.0);
     } finally {
       release.countDown();
-      node.whenTerminated().toCompletableFuture().get(30, TimeUnit.SECONDS);
-      TestNodes.awaitH2Closed(dir);
-      try (var files = Files.walk(dir)) {
-        files.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-      }
     }
-    assertThat(node.whenStopped().toCompletableFuture().isDone()).isTrue();
   }
 
   @Test
   void aNormalStopEndsWithTheActorSystem() throws Exception {
-    Path dir = Files.createTempDirectory("herald-node-test");
-    HeraldNode node = HeraldNode.start(
-        TestNodes.settings("node-a", TestNodes.freePort(), List.of(), new NodeSettings.Journal.H2(dir.resolve("journal")),
-            Duration.ofMillis(100)),
-        TestNodes.config("""
-            apiVersion: metallb.io/v1beta1
-            kind: IPAddressPool
-            metadata: {name: p}
-            spec: {addresses: [192.0.2.0/28]}
-            """),
-        TestNodes.FAST);
-    try {
-      assertThat(node.whenStopped().toCompletableFuture().isDone()).isFalse();
-      node.stop();
-      node.whenStopped().toCompletableFuture().get(60, TimeUnit.SECONDS);
-      assertThat(node.whenTerminated().toCompletableFuture().isDone()).isTrue();
-    } finally {
-      node.whenTerminated().toCompletableFuture().get(30, TimeUnit.SECONDS);
-      TestNodes.awaitH2Closed(dir);
-      try (var files = Files.walk(dir)) {
-        files.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-      }
-    }
+    start(ConfigFactory.empty());
+    assertThat(node.whenStopped().toCompletableFuture().isDone()).isFalse();
+    node.stop();
+    node.whenStopped().toCompletableFuture().get(60, TimeUnit.SECONDS);
+    assertThat(node.whenTerminated().toCompletableFuture().isDone()).isTrue();
   }
 }
