@@ -163,12 +163,12 @@ public final class HeraldNode {
     // control stream never completes, and neither does termination. By then everything Herald
     // does has stopped (sessions closed, shards and singletons gone), so the node counts as
     // stopped once that phase has had its time, as Pekko's own exit-jvm does.
-    Duration terminate = Duration.ofMillis(cs.timeout(CoordinatedShutdown.PhaseActorSystemTerminate()).toMillis());
+    long deadlineMs = cs.timeout(CoordinatedShutdown.PhaseActorSystemTerminate()).toMillis() + 1000;
     cs.addTask(CoordinatedShutdown.PhaseActorSystemTerminate(), "herald-stop-deadline", () -> {
-      CompletableFuture.delayedExecutor(terminate.plusSeconds(1).toMillis(), TimeUnit.MILLISECONDS).execute(() -> {
+      CompletableFuture.delayedExecutor(deadlineMs, TimeUnit.MILLISECONDS).execute(() -> {
         if (stopped.complete(Done.getInstance())) {
           log.warn("the actor system had not terminated {} s after its last shutdown phase began; the node stops without it",
-              terminate.plusSeconds(1).toSeconds());
+              deadlineMs / 1000);
         }
       });
       return CompletableFuture.completedFuture(Done.getInstance());

@@ -27,7 +27,7 @@ class HeraldNodeStopTest {
   private Path dir;
   private HeraldNode node;
 
-  private HeraldNode start(Config overrides) throws Exception {
+  private void start(Config overrides) throws Exception {
     dir = Files.createTempDirectory("herald-node-test");
     node = HeraldNode.start(
         TestNodes.settings("node-a", TestNodes.freePort(), List.of(), new NodeSettings.Journal.H2(dir.resolve("journal")),
@@ -39,7 +39,6 @@ class HeraldNodeStopTest {
             spec: {addresses: [192.0.2.0/28]}
             """),
         overrides.withFallback(TestNodes.FAST));
-    return node;
   }
 
   @AfterEach
